@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make lab` and `make test`. Everything else is for contributors.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# Parallel, one notebook per worker: plain `-n 2` would split one notebook's cells across workers.
+PYTEST_PARALLEL := -n 2 --dist loadfile
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: help install lab test unit nbval notebooks bench clean
+
+help:
+	@echo "make lab        install (first time) and open JupyterLab on notebooks/"
+	@echo "make test       install (first time) and run every test: unit, property, parity and nbval"
+	@echo "make notebooks  re-execute every notebook in place from a fresh kernel (outputs + widget state)"
+	@echo "make bench      speed ratios against reference implementations"
+	@echo "make clean      remove the virtual environment"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,course]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser $(ROOT_FLAG) \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests $(NBVAL) notebooks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(NBVAL) notebooks
+
+# Re-run notebooks top to bottom and save outputs and widget state. `make notebooks NB=notebooks/01_iou.ipynb` for one.
+NB ?= $(NOTEBOOKS)
+notebooks: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True $(NB)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,7 @@
+"""Exercise checkers: ``check_<topic>(fn)`` runs the reader's function on named edge cases.
+
+One module per topic; the shared machinery is in :mod:`utils.checks.core`.
+"""
+
+from utils.checks.core import Case, CheckReport, run_cases
+from utils.checks.boxes import check_iou

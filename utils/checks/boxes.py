@@ -1,0 +1,38 @@
+"""Checkers for the box exercises in ``notebooks/01_iou.ipynb``."""
+
+from utils.checks.core import Case, run_cases
+
+
+def iou_cases():
+    """Edge cases for a single-pair IoU function ``fn(box_a, box_b) -> float`` on xyxy boxes."""
+    return [
+        Case("identical boxes", ([0, 0, 10, 10], [0, 0, 10, 10]), 1.0,
+             "a box overlaps itself completely: intersection = union = its area."),
+        Case("partial overlap", ([0, 0, 10, 10], [5, 5, 15, 15]), 25 / 175,
+             "intersection 5 x 5 = 25, union 100 + 100 - 25 = 175."),
+        Case("boxes of different heights", ([0, 0, 10, 10], [0, 5, 10, 25]), 50 / 250,
+             "each box's area must use that box's own coordinates only: (x2 - x1) * (y2 - y1)."),
+        Case("disjoint boxes", ([0, 0, 10, 10], [20, 20, 30, 30]), 0.0,
+             "with no overlap, max(left edges) > min(right edges): clamp the width and height at 0."),
+        Case("touching edges", ([0, 0, 10, 10], [10, 0, 20, 10]), 0.0,
+             "boxes sharing only an edge have zero intersection, not a negative one."),
+        Case("touching corners", ([0, 0, 10, 10], [10, 10, 20, 20]), 0.0,
+             "boxes sharing only a corner have zero intersection."),
+        Case("overlap in x only", ([0, 0, 10, 10], [5, 20, 15, 30]), 0.0,
+             "a negative height times a negative width is positive: clamp each of them at 0 separately."),
+        Case("one box inside the other", ([0, 0, 10, 10], [2, 2, 6, 6]), 16 / 100,
+             "the union is the larger box when one contains the other."),
+        Case("IoU exactly one half", ([0, 0, 10, 10], [0, 0, 10, 5]), 0.5,
+             "intersection 50, union 100."),
+        Case("swapped argument order", ([5, 5, 15, 15], [0, 0, 10, 10]), 25 / 175,
+             "IoU is symmetric: iou(a, b) must equal iou(b, a)."),
+        Case("fractional coordinates", ([0.5, 0.5, 2.5, 1.5], [1.5, 0.5, 3.5, 1.5]), 1 / 3,
+             "coordinates are continuous: no +1 in width or height, and no rounding to integers."),
+        Case("zero-area box (a point)", ([5, 5, 5, 5], [5, 5, 5, 5]), 0.0,
+             "two points have union 0: return 0 instead of dividing 0 by 0."),
+    ]
+
+
+def check_iou(fn):
+    """Check ``fn(box_a, box_b) -> float``, the IoU of two xyxy boxes given as 4-sequences."""
+    return run_cases(fn, iou_cases())

@@ -1,0 +1,7 @@
+"""Data that ships with installed packages or is generated here: nothing is downloaded at run time.
+
+One module per kind of data; each function's docstring says where the data comes from and whether
+it is real or synthetic.
+"""
+
+from utils.data.images import grace_hopper, haar_face_candidates

@@ -1,0 +1,7 @@
+"""Widget factories: each returns a ready widget whose numbers tests can read (``.values``).
+
+One module per topic; the shared pattern is :class:`utils.widgets.explorer.Explorer`.
+"""
+
+from utils.widgets.explorer import Explorer, figure_to_png, int_slider, new_figure, slider
+from utils.widgets.boxes import iou_explorer

@@ -1,0 +1,103 @@
+"""The one widget pattern of the course: controls, a live figure and a read-out of the numbers.
+
+Every interactive figure is an :class:`Explorer`. It uses only core ipywidgets (sliders, an ``Image``
+showing a PNG, an ``HTML`` read-out), so it works in JupyterLab, Voila, VS Code and Colab alike.
+The figure is a plain ``matplotlib.figure.Figure`` (not a pyplot figure), updated in place and
+rendered to PNG on each change: about 20-40 ms, well under the 100 ms that feels instant.
+
+Tests drive an explorer in the kernel: set ``explorer.controls["name"].value`` and read
+``explorer.values``, the numbers the read-out shows.
+"""
+
+import io
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from utils.plotting import STYLE
+import matplotlib as mpl
+
+
+def new_figure(nrows=1, ncols=1, figsize=(6.4, 4.0), **subplot_kw):
+    """A figure for a widget (not registered with pyplot, so it is never shown twice)."""
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=figsize, dpi=STYLE["figure.dpi"], layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw or None)
+    return fig, axes
+
+
+def figure_to_png(fig):
+    """Render ``fig`` to PNG bytes."""
+    buffer = io.BytesIO()
+    with mpl.rc_context(STYLE):
+        fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _format(value):
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+class Explorer(widgets.HBox):
+    """Controls on the left; the figure and a table of numbers on the right.
+
+    Args:
+        controls: ``{name: widget}``; each widget's ``value`` is passed to ``draw`` under that name.
+        fig: the ``Figure`` that ``draw`` updates.
+        draw: ``draw(**values) -> dict``: updates ``fig`` in place and returns the numbers to display
+            (``{label: number or text}``); they are also kept in ``self.values``.
+        title: a line of text above the controls.
+    """
+
+    def __init__(self, controls, fig, draw, title=None):
+        self.controls = dict(controls)
+        self.fig = fig
+        self.values = {}
+        self._draw = draw
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
+        self.readout = widgets.HTML()
+        header = [widgets.HTML(f"<b>{title}</b>")] if title else []
+        left = widgets.VBox(header + list(self.controls.values()), layout=widgets.Layout(min_width="300px"))
+        super().__init__([left, widgets.VBox([self.image, self.readout])])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.update()
+
+    def _on_change(self, change):
+        self.update()
+
+    def update(self):
+        """Recompute, redraw and refresh the read-out from the current control values."""
+        kwargs = {name: control.value for name, control in self.controls.items()}
+        self.values = self._draw(**kwargs)
+        self.image.value = figure_to_png(self.fig)
+        rows = "".join(
+            f"<tr><td style='padding-right:1em'>{k}</td><td style='text-align:right'><code>{_format(v)}</code></td></tr>"
+            for k, v in self.values.items()
+        )
+        self.readout.value = f"<table>{rows}</table>"
+
+    def __repr__(self):
+        # The default repr of a widget lists every child, PNG bytes included: keep stored outputs small.
+        return f"{type(self).__name__}(controls={list(self.controls)})"
+
+
+def slider(value, min, max, step, description, readout_format=None, continuous_update=True):
+    """A float slider with the course's layout (wide description, live updates while dragging)."""
+    kwargs = {} if readout_format is None else {"readout_format": readout_format}
+    return widgets.FloatSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        continuous_update=continuous_update, style={"description_width": "120px"},
+        layout=widgets.Layout(width="300px"), **kwargs,
+    )
+
+
+def int_slider(value, min, max, step, description, continuous_update=True):
+    """An integer slider with the course's layout."""
+    return widgets.IntSlider(
+        value=value, min=min, max=max, step=step, description=description,
+        continuous_update=continuous_update, style={"description_width": "120px"},
+        layout=widgets.Layout(width="300px"),
+    )
