@@ -5,3 +5,4 @@ One module per topic; the shared machinery is in :mod:`utils.checks.core`.
 
 from utils.checks.core import Case, CheckReport, run_cases
 from utils.checks.boxes import check_iou
+# re-exports of topic modules (one line per topic; append, do not reorder)

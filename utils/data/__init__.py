@@ -5,3 +5,4 @@ it is real or synthetic.
 """
 
 from utils.data.images import grace_hopper, haar_face_candidates
+# re-exports of topic modules (one line per topic; append, do not reorder)

@@ -5,3 +5,4 @@ One module per topic; the shared pattern is :class:`utils.widgets.explorer.Explo
 
 from utils.widgets.explorer import Explorer, figure_to_png, int_slider, new_figure, slider
 from utils.widgets.boxes import iou_explorer
+# re-exports of topic modules (one line per topic; append, do not reorder)

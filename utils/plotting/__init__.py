@@ -1,5 +1,7 @@
 """The course's figure style and the drawing helpers every notebook shares.
 
+Topic-specific drawing functions live in ``utils/plotting/<topic>.py``.
+
 Compute functions never draw; these functions only draw. Call :func:`use_course_style` once at the top
 of a notebook (``utils.setup_notebook()`` does it for you).
 """
@@ -100,3 +102,4 @@ def subplots(nrows=1, ncols=1, size=3.2, **kwargs):
     """``plt.subplots`` with panels of ``size`` inches each: a grid of figures in the course style."""
     kwargs.setdefault("figsize", (size * ncols * 1.25, size * nrows))
     return plt.subplots(nrows, ncols, squeeze=False, **kwargs)
+# re-exports of topic modules (one line per topic; append, do not reorder)

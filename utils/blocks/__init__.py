@@ -1,0 +1,5 @@
+"""Neural-network building blocks (torch ``nn.Module``s), one module per architecture family.
+
+Every block's docstring gives the input and output shapes and names the notebook that teaches it.
+"""
+# re-exports of topic modules (one line per topic; append, do not reorder)
