@@ -5,11 +5,15 @@ shared ``plotting``, ``widgets``, ``data`` and ``checks``. Every notebook starts
 ``utils.setup_notebook()``.
 """
 
+import pathlib
 import random
 
 import numpy as np
 
 __version__ = "0.1.0"
+
+#: Reference data shipped with the repository (``tests/data``), used by tests and notebooks.
+DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
 
 
 def seed_everything(seed=0):

@@ -100,6 +100,7 @@ def show_image(ax, image, title=None):
 
 def subplots(nrows=1, ncols=1, size=3.2, **kwargs):
     """``plt.subplots`` with panels of ``size`` inches each: a grid of figures in the course style."""
-    kwargs.setdefault("figsize", (size * ncols * 1.25, size * nrows))
+    kwargs.setdefault("figsize", (size * ncols, size * nrows))
     return plt.subplots(nrows, ncols, squeeze=False, **kwargs)
 # re-exports of topic modules (one line per topic; append, do not reorder)
+from utils.plotting.boxes import draw_iou_pair

@@ -3,14 +3,14 @@
 import numpy as np
 
 from utils import boxes
-from utils.plotting import COLORS, draw_boxes, image_axes
+from utils.plotting.boxes import draw_iou_pair
 from utils.widgets.explorer import Explorer, new_figure, slider
 
-GROUND_TRUTH = np.array([[30.0, 30.0, 70.0, 60.0]])  # the fixed box, xyxy
+GROUND_TRUTH = np.array([30.0, 30.0, 70.0, 60.0])  # the fixed box, xyxy
 
 
 def iou_family(box_a, box_b):
-    """IoU, GIoU, DIoU and CIoU of two single boxes, as a dict of floats."""
+    """IoU, GIoU, DIoU and CIoU of two single xyxy boxes (each a 4-sequence), as a dict of floats."""
     a, b = np.asarray([box_a], float), np.asarray([box_b], float)
     return {
         "IoU": float(boxes.box_iou(a, b)[0, 0]),
@@ -21,8 +21,11 @@ def iou_family(box_a, box_b):
 
 
 def iou_explorer(cx=60.0, cy=55.0, w=40.0, h=30.0):
-    """Sliders for the centre and size of a predicted box; shows the boxes, their intersection and
-    enclosing box, and the four overlap measures. ``values`` holds ``IoU``, ``GIoU``, ``DIoU``, ``CIoU``."""
+    """Sliders for the centre and size of a predicted box against the fixed ``GROUND_TRUTH``.
+
+    Shows the two boxes, their intersection and enclosing box; ``values`` holds ``IoU``, ``GIoU``,
+    ``DIoU`` and ``CIoU`` of the pair.
+    """
     controls = {
         "cx": slider(cx, 0, 100, 1, "centre x (px)"),
         "cy": slider(cy, 0, 100, 1, "centre y (px)"),
@@ -33,19 +36,9 @@ def iou_explorer(cx=60.0, cy=55.0, w=40.0, h=30.0):
     ax = axes[0, 0]
 
     def draw(cx, cy, w, h):
-        pred = boxes.box_convert([[cx, cy, w, h]], "cxcywh", "xyxy")
-        gt = GROUND_TRUTH
+        pred = boxes.box_convert([[cx, cy, w, h]], "cxcywh", "xyxy")[0]
         ax.clear()
-        image_axes(ax, 100, 100, "ground truth (teal) vs prediction (orange)")
-        enclose = np.concatenate([np.minimum(gt[:, :2], pred[:, :2]), np.maximum(gt[:, 2:], pred[:, 2:])], axis=1)
-        draw_boxes(ax, enclose, color=COLORS["dropped"], linewidth=1, linestyle="--")
-        inter = np.concatenate([np.maximum(gt[:, :2], pred[:, :2]), np.minimum(gt[:, 2:], pred[:, 2:])], axis=1)
-        if (inter[:, 2:] > inter[:, :2]).all():
-            draw_boxes(ax, inter, color=COLORS["accent"], linewidth=0, fill_alpha=0.6)
-        draw_boxes(ax, gt, color=COLORS["gt"])
-        draw_boxes(ax, pred, color=COLORS["pred"])
-        ax.plot(*((gt[0, :2] + gt[0, 2:]) / 2), "o", color=COLORS["gt"], ms=4)
-        ax.plot(cx, cy, "o", color=COLORS["pred"], ms=4)
-        return iou_family(gt[0], pred[0])
+        draw_iou_pair(ax, GROUND_TRUTH, pred, title="ground truth (teal) vs prediction (orange)")
+        return iou_family(GROUND_TRUTH, pred)
 
     return Explorer(controls, fig, draw, title="IoU, GIoU, DIoU and CIoU of two boxes")
