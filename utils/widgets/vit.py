@@ -1,0 +1,61 @@
+"""Widget for ``notebooks/12_vit.ipynb``: image size and patch size -> tokens, attention memory and cost."""
+
+import ipywidgets as widgets
+import numpy as np
+
+from utils.blocks.vit import attention_flops, attention_memory_bytes, num_patches
+from utils.widgets.explorer import Explorer, int_slider, new_figure
+
+PATCH_SIZES = (8, 16, 32)
+
+
+def vit_token_numbers(image_size, patch_size, hidden_dim=768, num_heads=12, mlp_dim=None):
+    """Token count and attention cost of one ViT layer on one square image.
+
+    Returns a dict: ``patches N``, ``tokens T`` (``N + 1``, with the class token), ``attention MiB / layer``
+    (float32 ``(heads, T, T)`` matrices, batch 1), ``attention GFLOPs / layer`` (``4 T^2 D``) and
+    ``attention share of block FLOPs`` (attention products over the whole block's matrix products:
+    ``T / (T + 2 D + D_mlp)`` with ``D_mlp = 4 D`` by default).
+    """
+    N = num_patches(image_size, patch_size)
+    T, D = N + 1, hidden_dim
+    D_mlp = 4 * D if mlp_dim is None else mlp_dim
+    att = attention_flops(T, D)
+    block = 8 * T * D * D + att + 4 * T * D * D_mlp
+    return {
+        "patches N": N,
+        "tokens T": T,
+        "attention MiB / layer": attention_memory_bytes(T, num_heads) / 2 ** 20,
+        "attention GFLOPs / layer": att / 1e9,
+        "attention share of block FLOPs": att / block,
+    }
+
+
+def vit_tokens_explorer(image_size=224, patch_size=16, hidden_dim=768, num_heads=12):
+    """An image-size slider (multiples of 32 px) and a patch-size choice; plots attention memory per layer
+    against image size for every patch size (log-log: slope 4, since ``T ~ (H / P)^2`` and memory ``~ T^2``).
+
+    ``values`` holds :func:`vit_token_numbers` for the current setting (ViT-B widths by default).
+    """
+    controls = {
+        "image_size": int_slider(image_size, 32, 1024, 32, "image size (px)"),
+        "patch_size": widgets.Dropdown(options=PATCH_SIZES, value=patch_size, description="patch size (px)",
+                                       style={"description_width": "120px"}, layout=widgets.Layout(width="300px")),
+    }
+    fig, axes = new_figure(figsize=(5.2, 3.6))
+    ax = axes[0, 0]
+    sizes = np.arange(32, 1025, 32)
+
+    def draw(image_size, patch_size):
+        ax.clear()
+        for P in PATCH_SIZES:
+            mib = [vit_token_numbers(s, P, hidden_dim, num_heads)["attention MiB / layer"] for s in sizes]
+            ax.plot(sizes, mib, lw=2.5 if P == patch_size else 1, label=f"P = {P}")
+        now = vit_token_numbers(image_size, patch_size, hidden_dim, num_heads)
+        ax.plot(image_size, now["attention MiB / layer"], "o", color="k")
+        ax.set(xscale="log", yscale="log", xlabel="image side (px)", ylabel="attention matrices, MiB per layer",
+               title=f"{now['tokens T']} tokens -> {now['tokens T'] ** 2:,} scores per head")
+        ax.legend()
+        return now
+
+    return Explorer(controls, fig, draw, title="ViT: tokens and attention memory")
