@@ -6,3 +6,4 @@ One module per topic; the shared pattern is :class:`utils.widgets.explorer.Explo
 from utils.widgets.explorer import Explorer, figure_to_png, int_slider, new_figure, slider
 from utils.widgets.boxes import iou_explorer
 # re-exports of topic modules (one line per topic; append, do not reorder)
+from utils.widgets.gan import gan_1d_explorer, gan_zoo_explorer

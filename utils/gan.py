@@ -1,0 +1,372 @@
+"""GANs on toy data: the minimax theory, the classic losses, a tiny trainer and mode-coverage metrics.
+
+Taught in ``notebooks/18_gan_minmax.ipynb`` (theory, saturating vs non-saturating loss) and
+``notebooks/19_classic_gans.ipynb`` (vanilla, non-saturating, LSGAN, WGAN-GP, conditional GAN).
+
+The game (Goodfellow et al., 2014, eq. 1)::
+
+    min_G max_D V(D, G) = E_{x~p_data}[log D(x)] + E_{z~p_z}[log(1 - D(G(z)))]
+
+The discriminator *maximises* V, the generator *minimises* it. For a fixed G the best D is
+``D*(x) = p_data(x) / (p_data(x) + p_g(x))`` (Proposition 1) and then
+``V(D*, G) = -log 4 + 2 JSD(p_data || p_g)`` (Theorem 1).
+
+Conventions: discriminators output a raw score (a *logit* for the sigmoid losses, a real number for
+LSGAN and WGAN); every loss here is *minimised*; densities are numpy arrays on a uniform grid.
+"""
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from utils.progress import progress
+
+# --- the theory on a grid (numpy) ----------------------------------------------------------------------
+
+
+def _densities(p_data, p_g):
+    p_data, p_g = np.asarray(p_data, dtype=float), np.asarray(p_g, dtype=float)
+    if p_data.shape != p_g.shape:
+        raise ValueError(f"p_data and p_g must have the same shape, got {p_data.shape} and {p_g.shape}")
+    for name, p in (("p_data", p_data), ("p_g", p_g)):
+        if not np.all(np.isfinite(p)) or np.any(p < 0):
+            raise ValueError(f"{name} must be finite and non-negative")
+    return p_data, p_g
+
+
+def optimal_discriminator(p_data, p_g):
+    """The best discriminator for a fixed generator: ``D*(x) = p_data(x) / (p_data(x) + p_g(x))``.
+
+    Args:
+        p_data, p_g: densities (or probabilities) at the same points, same shape, non-negative.
+
+    Returns:
+        ``D*`` at those points, same shape, in [0, 1]. Where both densities are 0, ``D*`` is
+        undefined (it does not affect V); we return 0.5 there.
+    """
+    p_data, p_g = _densities(p_data, p_g)
+    total = p_data + p_g
+    return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def _xlogy(x, y):
+    # x * log(y) with the convention 0 * log(anything) = 0.
+    return np.where(x > 0, x * np.log(np.where(x > 0, y, 1.0)), 0.0)
+
+
+def kl_divergence(p, q, dx=1.0):
+    """``KL(p || q) = sum p log(p / q) dx`` in nats (``inf`` where ``p > 0`` and ``q = 0``).
+
+    ``p`` and ``q``: densities on a uniform grid of spacing ``dx`` (a Riemann sum), or probability
+    vectors with ``dx = 1``.
+    """
+    p, q = _densities(p, q)
+    if np.any((p > 0) & (q == 0)):
+        return float("inf")
+    return float(np.sum(_xlogy(p, p) - _xlogy(p, q)) * dx)
+
+
+def js_divergence(p, q, dx=1.0):
+    """Jensen-Shannon divergence ``JSD(p || q) = KL(p || m) / 2 + KL(q || m) / 2``, ``m = (p + q) / 2``.
+
+    In nats: 0 for identical distributions, ``log 2`` (its maximum) for disjoint ones; symmetric.
+    ``p``, ``q``: densities on a uniform grid of spacing ``dx``, or probability vectors with ``dx = 1``.
+    """
+    p, q = _densities(p, q)
+    m = (p + q) / 2
+    return 0.5 * kl_divergence(p, m, dx) + 0.5 * kl_divergence(q, m, dx)
+
+
+def value_function(D, p_data, p_g, dx=1.0):
+    """``V(D, G) = integral of [p_data(x) log D(x) + p_g(x) log(1 - D(x))] dx`` on a uniform grid.
+
+    ``D``: the discriminator's probabilities at the grid points, same shape as the densities. This is
+    eq. 1 of the GAN paper written as an integral over x (``x = G(z)`` turns the second expectation
+    into one over ``p_g``).
+    """
+    p_data, p_g = _densities(p_data, p_g)
+    D = np.asarray(D, dtype=float)
+    if D.shape != p_data.shape or np.any((D < 0) | (D > 1)):
+        raise ValueError("D must be probabilities in [0, 1] with the shape of the densities")
+    return float(np.sum(_xlogy(p_data, D) + _xlogy(p_g, 1 - D)) * dx)
+
+
+def kde_1d(samples, x, bandwidth=0.1):
+    """Gaussian kernel density estimate of 1-D ``samples`` ``(N,)`` at the points ``x`` ``(M,)`` -> ``(M,)``."""
+    samples = np.asarray(samples, dtype=float).ravel()
+    if not bandwidth > 0:
+        raise ValueError(f"bandwidth must be positive, got {bandwidth}")
+    x = np.asarray(x, dtype=float)
+    if samples.size == 0:
+        return np.zeros_like(x)
+    u = (x[:, None] - samples[None, :]) / bandwidth  # (M, N)
+    return np.exp(-0.5 * u**2).sum(axis=1) / (samples.size * bandwidth * np.sqrt(2 * np.pi))
+
+
+# --- the losses (torch; every one is minimised) ---------------------------------------------------------
+
+
+def discriminator_loss(real_logits, fake_logits):
+    """``-E[log D(x)] - E[log(1 - D(G(z)))]``: binary cross-entropy, real = 1, fake = 0.
+
+    Minimising it is maximising V. ``D = sigmoid(logit)``; written with ``softplus`` so that it stays
+    finite for large logits (``-log sigmoid(a) = softplus(-a)``, ``-log(1 - sigmoid(a)) = softplus(a)``).
+    """
+    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+
+
+def saturating_generator_loss(fake_logits):
+    """``E[log(1 - D(G(z)))]``: the generator's term of V, minimised as in the minimax game.
+
+    Its gradient w.r.t. the logit is ``-D(G(z))``: it vanishes when D confidently rejects fakes.
+    """
+    return (-F.softplus(fake_logits)).mean()
+
+
+def generator_loss(fake_logits):
+    """The non-saturating generator loss ``-E[log D(G(z))]`` (Goodfellow et al., 2014, section 3).
+
+    Same fixed point as the minimax loss, but its gradient w.r.t. the logit is ``-(1 - D(G(z)))``:
+    strongest exactly when D rejects the fakes.
+    """
+    return F.softplus(-fake_logits).mean()
+
+
+def lsgan_discriminator_loss(real_scores, fake_scores):
+    """LSGAN (Mao et al., 2017, eq. 2 with a = 0, b = 1): ``E[(D(x) - 1)^2] / 2 + E[D(G(z))^2] / 2``."""
+    return 0.5 * ((real_scores - 1) ** 2).mean() + 0.5 * (fake_scores**2).mean()
+
+
+def lsgan_generator_loss(fake_scores):
+    """LSGAN generator loss (c = 1): ``E[(D(G(z)) - 1)^2] / 2``."""
+    return 0.5 * ((fake_scores - 1) ** 2).mean()
+
+
+def wgan_critic_loss(real_scores, fake_scores):
+    """WGAN critic loss ``E[C(G(z))] - E[C(x)]`` (Arjovsky et al., 2017): minus the Wasserstein-1 estimate.
+
+    It estimates W1 only if the critic C is 1-Lipschitz: add :func:`gradient_penalty` (WGAN-GP) or clip weights.
+    """
+    return fake_scores.mean() - real_scores.mean()
+
+
+def wgan_generator_loss(fake_scores):
+    """WGAN generator loss ``-E[C(G(z))]``."""
+    return -fake_scores.mean()
+
+
+def gradient_penalty(critic, real, fake, eps=None):
+    """WGAN-GP penalty ``E[(||grad_x C(x_hat)||_2 - 1)^2]`` (Gulrajani et al., 2017, eq. 3, without lambda).
+
+    Args:
+        critic: callable ``(B, d) -> (B, 1)`` or ``(B,)`` scores.
+        real, fake: ``(B, d)`` tensors.
+        eps: ``(B, 1)`` interpolation weights in [0, 1]; ``None`` draws them uniformly.
+
+    ``x_hat = eps * real + (1 - eps) * fake`` lies on the straight line between a real and a fake sample;
+    the gradient is taken with ``create_graph=True`` so the penalty can be back-propagated to the critic.
+    """
+    if real.shape != fake.shape or real.ndim != 2:
+        raise ValueError(f"real and fake must be (B, d) tensors of the same shape, got {tuple(real.shape)} "
+                         f"and {tuple(fake.shape)}")
+    if eps is None:
+        eps = torch.rand(real.shape[0], 1, dtype=real.dtype, device=real.device)
+    x_hat = (eps * real + (1 - eps) * fake.detach()).requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)  # (B, d)
+    return ((grad.norm(2, dim=1) - 1) ** 2).mean()
+
+
+#: ``name -> (discriminator loss, generator loss)``; ``wgan-gp`` also adds ``gradient_penalty``.
+LOSSES = {
+    "saturating": (discriminator_loss, saturating_generator_loss),
+    "non-saturating": (discriminator_loss, generator_loss),
+    "lsgan": (lsgan_discriminator_loss, lsgan_generator_loss),
+    "wgan-gp": (wgan_critic_loss, wgan_generator_loss),
+}
+
+
+def generator_gradients(d_fake):
+    """``|dL_G / da|`` for both generator losses at discriminator outputs ``d_fake = sigmoid(a)`` (torch autograd).
+
+    Args:
+        d_fake: probabilities ``D(G(z))`` in (0, 1), any shape.
+
+    Returns:
+        ``{"saturating": ..., "non-saturating": ...}``, numpy arrays of the shape of ``d_fake``. By hand:
+        ``D`` and ``1 - D``, so the saturating loss gives almost no gradient where ``D(G(z))`` is near 0.
+    """
+    d_fake = np.asarray(d_fake, dtype=float)
+    if np.any((d_fake <= 0) | (d_fake >= 1)):
+        raise ValueError("d_fake must be probabilities strictly between 0 and 1")
+    out = {}
+    for name, loss in (("saturating", saturating_generator_loss), ("non-saturating", generator_loss)):
+        a = torch.logit(torch.tensor(d_fake, dtype=torch.float64)).requires_grad_(True)
+        # sum, not mean: the gradient of each element is then its own loss's derivative
+        (grad,) = torch.autograd.grad(loss(a) * a.numel(), a)
+        out[name] = grad.abs().numpy()
+    return out
+
+
+# --- models and training ---------------------------------------------------------------------------------
+
+
+def mlp(in_dim, out_dim, hidden=64, depth=2):
+    """``depth`` hidden layers of ``hidden`` units with LeakyReLU(0.2): the G and D of the toy GANs."""
+    layers, width = [], in_dim
+    for _ in range(depth):
+        layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
+        width = hidden
+    layers.append(nn.Linear(width, out_dim))
+    return nn.Sequential(*layers)
+
+
+def _as_data(data):
+    data = torch.as_tensor(np.asarray(data, dtype=np.float32))
+    if data.ndim == 1:
+        data = data[:, None]  # (N,) -> (N, 1)
+    if data.ndim != 2 or data.shape[0] == 0:
+        raise ValueError(f"data must be a non-empty (N,) or (N, d) array, got shape {tuple(data.shape)}")
+    return data
+
+
+def fit_discriminator(real, fake, steps=1000, hidden=64, batch_size=256, lr=3e-3, seed=0):
+    """Train a D (``mlp``, logits) by binary cross-entropy on two fixed sample sets; the generator never moves.
+
+    ``real``, ``fake``: ``(N,)`` or ``(N, d)`` arrays. With enough samples and steps, ``sigmoid(D(x))``
+    approaches ``D*(x) = p_data / (p_data + p_g)`` (``notebooks/18_gan_minmax.ipynb``). Returns D.
+    """
+    real, fake = _as_data(real), _as_data(fake)
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError("real and fake must have the same dimension")
+    torch.manual_seed(seed)
+    D = mlp(real.shape[1], 1, hidden)
+    opt = torch.optim.Adam(D.parameters(), lr=lr)
+    for _ in range(steps):
+        x = real[torch.randint(len(real), (batch_size,))]
+        x_fake = fake[torch.randint(len(fake), (batch_size,))]
+        loss = discriminator_loss(D(x), D(x_fake))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return D
+
+
+def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0, z_dim=2, hidden=64,
+              batch_size=256, lr=1e-3, betas=(0.5, 0.999), n_critic=1, gp_weight=10.0,
+              snapshot_every=100, grid=None, n_fake=1000, seed=0, description=None):
+    """Train a GAN of two ``mlp``s on ``data`` with one of the :data:`LOSSES`; keep snapshots to look at later.
+
+    Args:
+        data: ``(N,)`` or ``(N, d)`` real samples; minibatches are drawn from it with replacement.
+        loss: a key of :data:`LOSSES`.
+        steps: generator updates; the discriminator gets ``n_critic`` updates before each.
+        labels: ``(N,)`` int class of each sample and ``n_classes > 0`` for a conditional GAN (CGAN,
+            Mirza and Osindero, 2014): G and D both receive the one-hot label concatenated to their input.
+        grid: ``(M,)`` or ``(M, d)`` points where each snapshot evaluates D (unconditional GANs only).
+        n_fake: generated samples per snapshot, always from the same noise ``z`` (and labels ``0, 1, ...``).
+        seed: ``torch.manual_seed`` at the start: the run is deterministic on a given machine.
+
+    Returns:
+        dict with ``G``, ``D``, ``history`` (``loss_D``, ``loss_G``: ``(steps,)`` arrays) and ``snapshots``,
+        a list of dicts ``{"step", "fake": (n_fake, d), "fake_labels": (n_fake,) or None, "D": (M,) or None}``
+        taken at step 0 (before training) and every ``snapshot_every`` steps. ``D`` is a probability for the
+        sigmoid losses and the raw score for ``lsgan`` and ``wgan-gp``.
+    """
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
+    d_loss_fn, g_loss_fn = LOSSES[loss]
+    data = _as_data(data)
+    N, dim = data.shape
+    if n_classes:
+        labels = torch.as_tensor(np.asarray(labels), dtype=torch.int64)
+        if labels.shape != (N,) or labels.min() < 0 or labels.max() >= n_classes:
+            raise ValueError(f"labels must be ({N},) ints in [0, {n_classes})")
+    torch.manual_seed(seed)
+    G = mlp(z_dim + n_classes, dim, hidden)
+    D = mlp(dim + n_classes, 1, hidden)
+    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
+    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+
+    def cond(x, y):
+        # CGAN: append the one-hot condition to the input of G and of D
+        return x if not n_classes else torch.cat([x, F.one_hot(y, n_classes).to(x.dtype)], dim=1)
+
+    z_fixed = torch.randn(n_fake, z_dim)
+    y_fixed = torch.arange(n_fake) % n_classes if n_classes else None
+    grid_t = None if grid is None else _as_data(grid)
+
+    def snapshot(step):
+        with torch.no_grad():
+            fake = G(cond(z_fixed, y_fixed)).numpy()
+            d_grid = None
+            if grid_t is not None and not n_classes:
+                scores = D(grid_t)[:, 0]
+                d_grid = (torch.sigmoid(scores) if d_loss_fn is discriminator_loss else scores).numpy()
+        return {"step": step, "fake": fake, "fake_labels": None if y_fixed is None else y_fixed.numpy(), "D": d_grid}
+
+    history = {"loss_D": np.zeros(steps), "loss_G": np.zeros(steps)}
+    snapshots = [snapshot(0)]
+    for step in progress(range(1, steps + 1), total=steps, description=description or loss):
+        for _ in range(n_critic):
+            idx = torch.randint(N, (batch_size,))
+            x, y = data[idx], (labels[idx] if n_classes else None)
+            with torch.no_grad():
+                x_fake = G(cond(torch.randn(batch_size, z_dim), y))
+            loss_D = d_loss_fn(D(cond(x, y)), D(cond(x_fake, y)))
+            if loss == "wgan-gp":
+                loss_D = loss_D + gp_weight * gradient_penalty(lambda u: D(cond(u, y)), x, x_fake)
+            opt_D.zero_grad()
+            loss_D.backward()
+            opt_D.step()
+        y = labels[torch.randint(N, (batch_size,))] if n_classes else None
+        loss_G = g_loss_fn(D(cond(G(cond(torch.randn(batch_size, z_dim), y)), y)))
+        opt_G.zero_grad()
+        loss_G.backward()
+        opt_G.step()
+        history["loss_D"][step - 1], history["loss_G"][step - 1] = loss_D.item(), loss_G.item()
+        if step % snapshot_every == 0:
+            snapshots.append(snapshot(step))
+    return {"G": G, "D": D, "loss": loss, "history": history, "snapshots": snapshots}
+
+
+# --- evaluation on the ring of Gaussians ------------------------------------------------------------
+
+
+def nearest_mode(samples, centres):
+    """Index ``(N,)`` and distance ``(N,)`` of the nearest centre ``(K, d)`` for each sample ``(N, d)``."""
+    samples = np.asarray(samples, dtype=float)
+    centres = np.asarray(centres, dtype=float)
+    if centres.ndim != 2 or centres.shape[0] == 0:
+        raise ValueError(f"centres must be a non-empty (K, d) array, got shape {centres.shape}")
+    if samples.ndim != 2 or samples.shape[1] != centres.shape[1]:
+        raise ValueError(f"samples must be (N, {centres.shape[1]}), got shape {samples.shape}")
+    dist = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=2)  # (N, K)
+    index = dist.argmin(axis=1) if len(samples) else np.zeros(0, dtype=np.int64)
+    return index, dist[np.arange(len(samples)), index]
+
+
+def mode_coverage(samples, centres, sigma, n_sigma=3.0, min_share=0.02):
+    """How many modes a generator covers, and how many of its samples are good.
+
+    A sample is *high quality* if it lies within ``n_sigma * sigma`` of its nearest centre. A mode is
+    *covered* if at least ``min_share`` of all samples are high-quality samples of that mode (the usual
+    toy-data protocol, e.g. Metz et al., 2016; Srivastava et al., 2017, with their own thresholds).
+
+    Args:
+        samples: ``(N, d)`` generated points. centres: ``(K, d)`` mode centres. sigma: the modes' standard deviation.
+
+    Returns:
+        ``{"modes": int, "high_quality": float share in [0, 1], "counts": (K,) high-quality samples per mode}``;
+        for no samples, 0 modes and share 0.
+    """
+    if not sigma > 0 or not n_sigma > 0:
+        raise ValueError(f"sigma and n_sigma must be positive, got {sigma} and {n_sigma}")
+    if not 0 <= min_share <= 1:
+        raise ValueError(f"min_share must be in [0, 1], got {min_share}")
+    index, dist = nearest_mode(samples, centres)
+    good = dist <= n_sigma * sigma
+    counts = np.bincount(index[good], minlength=len(centres))
+    n = max(len(index), 1)
+    covered = (counts >= min_share * n) & (counts > 0)
+    return {"modes": int(covered.sum()), "high_quality": float(good.sum() / n), "counts": counts}

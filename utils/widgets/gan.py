@@ -1,0 +1,69 @@
+"""Widgets for the GAN notebooks: step through snapshots saved during training (no training in the widget).
+
+``gan_1d_explorer`` (``notebooks/18_gan_minmax.ipynb``) and ``gan_zoo_explorer`` (``notebooks/19_classic_gans.ipynb``).
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from utils import gan
+from utils.plotting.gan import draw_gan_1d, draw_gan_2d
+from utils.widgets.explorer import Explorer, int_slider, new_figure
+
+
+def gan_1d_explorer(run, x, p_data, index=None):
+    """A slider over the snapshots of a 1-D ``train_gan`` run: ``p_data``, ``p_g`` and ``D(x)`` at that step.
+
+    Args:
+        run: the dict returned by :func:`utils.gan.train_gan` (trained with ``grid=x``).
+        x: ``(M,)`` uniform grid; ``p_data``: ``(M,)`` the data density on it.
+
+    ``values``: ``step``, ``JSD(p_data, p_g)`` (``p_g`` from a kernel density estimate of the samples, in nats)
+    and ``mean D(G(z))``.
+    """
+    snapshots = run["snapshots"]
+    dx = float(x[1] - x[0])
+    controls = {"index": int_slider(len(snapshots) - 1 if index is None else index, 0, len(snapshots) - 1, 1, "snapshot")}
+    fig, axes = new_figure(figsize=(6.0, 3.4))
+    ax = axes[0, 0]
+
+    def draw(index):
+        s = snapshots[index]
+        ax.clear()
+        draw_gan_1d(ax, x, p_data, s["fake"], s["D"], title=f"step {s['step']}")
+        p_g = gan.kde_1d(s["fake"][:, 0], x, bandwidth=0.1)
+        return {"step": s["step"], "JSD(p_data, p_g)": gan.js_divergence(p_data, p_g, dx),
+                "mean D(G(z))": float(np.interp(s["fake"][:, 0], x, s["D"]).mean())}
+
+    return Explorer(controls, fig, draw, title="a 1-D GAN during training")
+
+
+def gan_zoo_explorer(runs, centres, sigma, grid, real=None, loss=None, index=None):
+    """Pick a loss and a training step: the generated samples over the discriminator surface at that step.
+
+    Args:
+        runs: ``{loss name: train_gan result}``, all with the same snapshot steps and ``grid``.
+        centres: ``(K, 2)`` mode centres; sigma: the modes' standard deviation (for :func:`utils.gan.mode_coverage`).
+        grid: ``(G*G, 2)`` the square grid the runs evaluated D on. real: ``(R, 2)`` real points to show, or ``None``.
+
+    ``values``: ``loss``, ``step``, ``modes covered`` and ``high-quality share``.
+    """
+    names = list(runs)
+    n = len(runs[names[0]]["snapshots"])
+    controls = {
+        "loss": widgets.Dropdown(options=names, value=loss or names[0], description="loss",
+                                 style={"description_width": "120px"}, layout=widgets.Layout(width="300px")),
+        "index": int_slider(n - 1 if index is None else index, 0, n - 1, 1, "snapshot"),
+    }
+    fig, axes = new_figure(figsize=(4.2, 4.2))
+    ax = axes[0, 0]
+
+    def draw(loss, index):
+        s = runs[loss]["snapshots"][index]
+        m = gan.mode_coverage(s["fake"], centres, sigma)
+        ax.clear()
+        draw_gan_2d(ax, s["fake"], centres, grid, s["D"], real=real,
+                    title=f"{loss}, step {s['step']}: {m['modes']} modes")
+        return {"loss": loss, "step": s["step"], "modes covered": m["modes"], "high-quality share": m["high_quality"]}
+
+    return Explorer(controls, fig, draw, title="GAN losses on a ring of 8 Gaussians")
