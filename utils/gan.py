@@ -51,8 +51,9 @@ def optimal_discriminator(p_data, p_g):
 
 
 def _xlogy(x, y):
-    # x * log(y) with the convention 0 * log(anything) = 0.
-    return np.where(x > 0, x * np.log(np.where(x > 0, y, 1.0)), 0.0)
+    # x * log(y) with the convention 0 * log(anything) = 0 (callers ensure y > 0 where x > 0).
+    positive = x > 0
+    return np.where(positive, x * np.log(np.where(positive, y, 1.0)), 0.0)
 
 
 def kl_divergence(p, q, dx=1.0):
@@ -83,13 +84,15 @@ def value_function(D, p_data, p_g, dx=1.0):
 
     ``D``: the discriminator's probabilities at the grid points, same shape as the densities. This is
     eq. 1 of the GAN paper written as an integral over x (``x = G(z)`` turns the second expectation
-    into one over ``p_g``).
+    into one over ``p_g``). Where ``D`` rounds to exactly 0 or 1 in floating point, the log is clipped
+    at ``log(tiny) = -708`` instead of ``-inf`` (for ``D*`` those points carry a negligible density).
     """
     p_data, p_g = _densities(p_data, p_g)
     D = np.asarray(D, dtype=float)
     if D.shape != p_data.shape or np.any((D < 0) | (D > 1)):
         raise ValueError("D must be probabilities in [0, 1] with the shape of the densities")
-    return float(np.sum(_xlogy(p_data, D) + _xlogy(p_g, 1 - D)) * dx)
+    tiny = np.finfo(float).tiny
+    return float(np.sum(p_data * np.log(np.maximum(D, tiny)) + p_g * np.log(np.maximum(1 - D, tiny))) * dx)
 
 
 def kde_1d(samples, x, bandwidth=0.1):
