@@ -97,3 +97,19 @@ def test_checker():
     report = check_fuse_bn(forgot_sqrt)
     assert not report.passed and "variance 4 halves the kernel" in report.failures
     assert check_fuse_bn(stub).not_implemented
+
+
+def test_widget_values_follow_controls():
+    from utils.widgets.repvgg import repvgg_fusion_explorer
+
+    explorer = repvgg_fusion_explorer()
+    explorer.controls["running_mean"].value = 0.0
+    explorer.controls["running_var"].value = 1.0
+    for name in ("gamma_3x3", "gamma_1x1", "gamma_id"):
+        explorer.controls[name].value = 1.0
+    v = explorer.values
+    # identity BNs (eps aside): centre = 3x3 centre (0) + 1x1 weight (0.5) + identity (1); bias 0
+    assert v["fused centre tap"] == pytest.approx(1.5, abs=1e-4) and v["fused bias"] == pytest.approx(0.0, abs=1e-6)
+    assert v["max |multi-branch - fused|"] < 1e-5
+    explorer.controls["running_mean"].value = 1.0
+    assert explorer.values["fused bias"] == pytest.approx(-3.0, abs=1e-4)

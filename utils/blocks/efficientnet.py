@@ -23,6 +23,8 @@ import math
 import torch
 from torch import nn
 
+from utils.cost import conv2d_flops, linear_flops
+
 #: The paper's coefficients from the grid search on B0 (section 3.3).
 ALPHA, BETA, GAMMA = 1.2, 1.1, 1.15
 
@@ -228,6 +230,34 @@ class EfficientNet(nn.Module):
         _check_image_batch(x)
         x = self.features(x)  # (B, 4 c_last, H/32, W/32)
         return self.classifier(x.mean((2, 3)))  # (B, num_classes)
+
+
+def efficientnet_flops(w=1.0, d=1.0, resolution=B0_RESOLUTION, num_classes=1000, stages=B0_STAGES):
+    """Forward FLOPs of :class:`EfficientNet` on one ``resolution x resolution`` image, from the layer shapes.
+
+    Counts convolutions and the classifier only (multiply-add = 2 FLOPs; biases, BN, activations and the
+    SE multiplication ignored), exactly what ``FlopCounterMode`` counts, but in microseconds. Note the
+    depthwise convolution costs ``2 c k^2 H W``: LINEAR in width, while a 1x1 conv is quadratic.
+    """
+    h = (resolution + 1) // 2  # 'same' padding: ceil(H / stride)
+    c_stem = round_filters(stages[0][3], w)
+    flops = conv2d_flops(3, c_stem, 3, h, h)
+    for t, k, s, c_in, c_out, n in stages:
+        c_in, c_out = round_filters(c_in, w), round_filters(c_out, w)
+        for j in range(round_repeats(n, d)):
+            c_b = c_in if j == 0 else c_out
+            c_mid = make_divisible(c_b * t)
+            if c_mid != c_b:
+                flops += conv2d_flops(c_b, c_mid, 1, h, h)  # expand
+            if j == 0:
+                h = (h + s - 1) // s
+            flops += conv2d_flops(c_mid, c_mid, k, h, h, groups=c_mid)  # depthwise
+            c_sq = max(1, int(c_b * 0.25))
+            flops += conv2d_flops(c_mid, c_sq, 1, 1, 1) + conv2d_flops(c_sq, c_mid, 1, 1, 1)  # SE on (B, C, 1, 1)
+            flops += conv2d_flops(c_mid, c_out, 1, h, h)  # project
+    c_last = round_filters(stages[-1][4], w)
+    flops += conv2d_flops(c_last, 4 * c_last, 1, h, h)  # head
+    return flops + linear_flops(4 * c_last, num_classes)
 
 
 def scaled_efficientnet(phi, alpha=ALPHA, beta=BETA, gamma=GAMMA, num_classes=1000, base_resolution=B0_RESOLUTION):

@@ -18,6 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from utils.cost import conv2d_flops, latency
+
 
 def conv_bn(c_in, c_out, kernel_size, stride=1, padding=0, groups=1):
     """``Conv2d`` (no bias) followed by ``BatchNorm2d``: ``(B, c_in, H, W) -> (B, c_out, H', W')``."""
@@ -134,3 +136,17 @@ def randomize_batchnorm(module, seed=0):
                 m.weight.copy_(torch.rand(n, generator=g) + 0.5)
                 m.bias.copy_(torch.randn(n, generator=g) * 0.2)
     return module
+
+
+def conv_density(channels, kernel_size, size=56, batch=1, repeat=20, warmup=3):
+    """Measured computational density of one ``k x k`` convolution on this machine, in GFLOP/s.
+
+    Density = theoretical FLOPs (``2 C^2 k^2 H W`` per image, multiply-add = 2) / median wall time, the
+    quantity RepVGG's table 1 reports (there on a GPU). ``channels -> channels``, stride 1, ``'same'``
+    padding, a ``(batch, channels, size, size)`` float32 input, no gradient.
+    """
+    x = torch.randn(batch, channels, size, size)
+    conv = nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2, bias=False).eval()
+    with torch.no_grad():
+        seconds = latency(conv, x, repeat=repeat, warmup=warmup)
+    return batch * conv2d_flops(channels, channels, kernel_size, size, size) / seconds / 1e9
