@@ -303,18 +303,19 @@ def accumulate(dt, tp, fp, n_pos, max_dets=MAX_DETS, rec_thresholds=RECALL_THRES
     recall = -np.ones((T, K, A, M))
     # Pool each category over images: stable sort by score of the (image, rank)-ordered rows.
     order = np.lexsort((-dt.score, dt.category))
+    tp, fp, rank = tp[:, :, order], fp[:, :, order], dt.rank[order]  # each category is now one slice
     bounds = np.searchsorted(dt.category[order], np.arange(K + 1))
     for k in range(K):
         has_gt = n_pos[k] > 0  # (A,)
         if not has_gt.any():
             continue
-        rows = order[bounds[k]:bounds[k + 1]]  # this category's detections, best score first
-        n = len(rows)
+        rows = slice(bounds[k], bounds[k + 1])  # this category's detections, best score first
+        n = rows.stop - rows.start
         if n == 0:
             precision[:, :, k, has_gt] = 0.0
             recall[:, k, has_gt] = 0.0
             continue
-        within = dt.rank[rows] < np.array(max_dets)[:, None]  # (M, n): inside maxDets of its image
+        within = rank[rows] < np.array(max_dets)[:, None]  # (M, n): inside maxDets of its image
         tp_sum = np.cumsum(tp[:, None, :, rows] & within[None, :, None], axis=-1)  # (A, M, T, n) TP_n
         fp_sum = np.cumsum(fp[:, None, :, rows] & within[None, :, None], axis=-1)
         npos = np.maximum(n_pos[k], 1)[:, None, None, None]  # (A, 1, 1, 1); n_pos == 0 is masked below
