@@ -7,3 +7,4 @@ from utils.checks.core import Case, CheckReport, run_cases
 from utils.checks.boxes import check_iou
 # re-exports of topic modules (one line per topic; append, do not reorder)
 from utils.checks.gan import check_gradient_penalty, check_js_divergence, check_optimal_discriminator
+from utils.checks.metrics import check_average_precision
