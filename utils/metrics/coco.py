@@ -352,19 +352,31 @@ def summarize(precision, recall, iou_thresholds=IOU_THRESHOLDS):
     return {name: _mean_valid(v) for name, v in zip(STAT_NAMES, values)}
 
 
-def evaluate_detections(gt, dt, max_det=MAX_DETS[-1], iou_thresholds=IOU_THRESHOLDS):
-    """Steps 1-4 with labelled output: ``(gt, dt, tp, fp, n_pos)`` for :func:`accumulate`.
+def match_tables(gt, dt, max_det=MAX_DETS[-1], iou_thresholds=IOU_THRESHOLDS):
+    """Steps 2-4 on the tables from :func:`load_coco`: rank, pair, match, then label TP and FP.
 
-    ``dt`` is ranked; ``tp``, ``fp``: ``(A, T, D)`` bools; ``n_pos``: ``(K, A)`` ints.
+    Returns ``(dt, tp, fp, n_pos)``: the ranked :class:`Detections`, ``(A, T, D)`` TP and FP flags and the
+    ``(K, A)`` number of non-ignored ground truths per category and area range.
     """
-    gt, dt = load_coco(gt, dt)
     dt = rank_detections(dt, max_det)
     gt_ignore = ignored_ground_truth(gt)  # (A, G)
     matched = match_detections(dt, pair_ious(gt, dt), gt_ignore, gt.crowd, iou_thresholds)
     tp, fp = label_detections(dt, matched, gt_ignore)
     K = len(gt.category_ids)
     n_pos = np.stack([np.bincount(gt.category[~ig], minlength=K) for ig in gt_ignore], axis=1)  # (K, A)
-    return gt, dt, tp, fp, n_pos
+    return dt, tp, fp, n_pos
+
+
+def evaluate_tables(gt, dt):
+    """Steps 2-6 on the tables from :func:`load_coco` (a widget that filters detections starts here)."""
+    dt, tp, fp, n_pos = match_tables(gt, dt)
+    precision, recall = accumulate(dt, tp, fp, n_pos)
+    t50 = np.flatnonzero(IOU_THRESHOLDS == 0.5)
+    per_category = {
+        int(cat): {"AP": _mean_valid(precision[:, :, k, 0, 2]), "AP50": _mean_valid(precision[t50, :, k, 0, 2])}
+        for k, cat in enumerate(gt.category_ids)
+    }
+    return CocoEvaluation(summarize(precision, recall), per_category, precision, recall, gt.category_ids)
 
 
 def coco_evaluate(gt, dt, iou_type="bbox"):
@@ -381,11 +393,4 @@ def coco_evaluate(gt, dt, iou_type="bbox"):
     """
     if iou_type != "bbox":
         raise ValueError(f"iou_type must be 'bbox', got {iou_type!r}")
-    gt, dt, tp, fp, n_pos = evaluate_detections(gt, dt)
-    precision, recall = accumulate(dt, tp, fp, n_pos)
-    t50 = np.flatnonzero(IOU_THRESHOLDS == 0.5)
-    per_category = {
-        int(cat): {"AP": _mean_valid(precision[:, :, k, 0, 2]), "AP50": _mean_valid(precision[t50, :, k, 0, 2])}
-        for k, cat in enumerate(gt.category_ids)
-    }
-    return CocoEvaluation(summarize(precision, recall), per_category, precision, recall, gt.category_ids)
+    return evaluate_tables(*load_coco(gt, dt))
