@@ -105,3 +105,4 @@ def subplots(nrows=1, ncols=1, size=3.2, **kwargs):
 # re-exports of topic modules (one line per topic; append, do not reorder)
 from utils.plotting.boxes import draw_iou_pair
 from utils.plotting.gan import draw_gan_1d, draw_gan_2d
+from utils.plotting.metrics import draw_ap_per_threshold, draw_pr_curve

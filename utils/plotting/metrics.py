@@ -1,0 +1,58 @@
+"""Drawings for ``notebooks/03_map.ipynb``: precision-recall curves and how each AP reads them."""
+
+import numpy as np
+
+from utils.metrics.ap import average_precision, interpolated_precision
+from utils.plotting import COLORS, draw_boxes
+
+METHOD_LABELS = {"voc11": "VOC07 11-point", "all_points": "VOC10+ all points", "coco101": "COCO 101-point"}
+
+
+def draw_pr_curve(ax, recall, precision, method="coco101", title=None, legend=True):
+    """One class's precision-recall curve.
+
+    Draws the raw curve (one dot per detection, orange), its interpolated envelope
+    ``p_interp(r) = max_{r' >= r} p(r')`` (dark blue) and where ``method`` reads it: dots at the 11 or 101
+    recall points, or the shaded area under the envelope for ``"all_points"``. Returns the AP.
+    """
+    recall, precision = np.asarray(recall, float), np.asarray(precision, float)
+    grid = np.linspace(0, 1, 1001)
+    ax.plot(recall, precision, ".-", color=COLORS["pred"], lw=1, ms=4, alpha=0.8, label="raw: one dot per detection")
+    ax.plot(grid, interpolated_precision(recall, precision, grid), color=COLORS["kept"], lw=1.8,
+            label="interpolated (envelope)")
+    if method == "all_points":
+        ax.fill_between(grid, interpolated_precision(recall, precision, grid), color=COLORS["kept"], alpha=0.15,
+                        step="pre", label="area = AP")
+    else:
+        points = np.linspace(0, 1, 11 if method == "voc11" else 101)
+        ax.plot(points, interpolated_precision(recall, precision, points), "o", color=COLORS["gt"],
+                ms=5 if method == "voc11" else 2.5, label=f"{len(points)} points, mean = AP")
+    ap = average_precision(recall, precision, method)
+    ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.05), xlabel="recall", ylabel="precision",
+           title=title if title is not None else f"{METHOD_LABELS[method]}: AP = {ap:.4f}")
+    if legend:
+        ax.legend(loc="lower left")
+    return ap
+
+
+def draw_ap_per_threshold(ax, thresholds, aps, current=None, title=None):
+    """Bars of AP at each IoU threshold (the 10 numbers behind COCO's AP@[.5:.95]) and their mean."""
+    aps = np.asarray(aps, float)
+    colors = [COLORS["pred"] if current is not None and np.isclose(t, current) else COLORS["kept"] for t in thresholds]
+    ax.bar(np.asarray(thresholds), aps, width=0.035, color=colors)
+    ax.axhline(aps.mean(), color=COLORS["gt"], ls="--", lw=1.5, label=f"mean = AP@[.5:.95] = {aps.mean():.3f}")
+    ax.set(xlabel="IoU threshold", ylabel="AP", ylim=(0, 1.05), title=title or "AP at each IoU threshold")
+    ax.legend(loc="upper right")
+    return ax
+
+
+def draw_detections_on_image(ax, gt_boxes, kept_boxes, kept_scores, dropped_boxes, size, title=None):
+    """Ground truth (teal), kept detections (dark blue, with scores) and removed ones (grey, dashed); xyxy boxes."""
+    from utils.plotting import image_axes
+
+    image_axes(ax, size[0], size[1], title)
+    draw_boxes(ax, dropped_boxes, color=COLORS["dropped"], linewidth=1, linestyle="--")
+    draw_boxes(ax, gt_boxes, color=COLORS["gt"], linewidth=2.5)
+    draw_boxes(ax, kept_boxes, scores=kept_scores, color=COLORS["kept"], linewidth=1.5)
+    ax.grid(False)
+    return ax
