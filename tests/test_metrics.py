@@ -346,3 +346,77 @@ def test_coco_evaluate_input_checks():
         coco_evaluate(bad, dt)
     with pytest.raises(ValueError, match="list"):
         coco_evaluate(gt, {"image_id": 1})
+
+
+# ----------------------------------------------------------------------------- widgets and checker
+
+
+def test_ranked_matches_curves_give_cocos_per_class_ap():
+    """Dropping ignored detections (matched to crowd) leaves COCO's 101-point AP unchanged, per class and threshold."""
+    from utils.metrics.coco import IOU_THRESHOLDS
+    from utils.widgets.metrics import RankedMatches
+
+    gt, dt = synthetic_coco(n_images=30, n_categories=3, seed=5, crowd_fraction=0.2, crowded_images=1)
+    reference = coco_evaluate(gt, dt).precision  # (T, R, K, A, M)
+    matches = RankedMatches(gt, dt)
+    for k, cat in enumerate(matches.category_ids):
+        for t, thr in enumerate(IOU_THRESHOLDS):
+            precision, recall = matches.curve(cat, thr)
+            expected = reference[t, :, k, 0, 2].mean()
+            if matches.num_gt(cat) == 0:
+                assert expected == -1
+                continue
+            assert average_precision(recall, precision, "coco101") == pytest.approx(expected, abs=1e-12)
+
+
+def test_pr_curve_explorer_values():
+    from utils.widgets.metrics import pr_curve_explorer
+
+    gt, dt = synthetic_coco(n_images=20, n_categories=2, seed=2, unused_categories=0)
+    explorer = pr_curve_explorer(gt, dt)
+    explorer.controls["category"].value = 2
+    explorer.controls["iou_threshold"].value = 0.75
+    explorer.controls["method"].value = "all_points"
+    result = coco_evaluate(gt, dt)
+    assert explorer.values["AP COCO 101-point"] == pytest.approx(result.precision[5, :, 1, 0, 2].mean(), abs=1e-12)
+    assert explorer.values["class AP@[.5:.95] (COCO)"] == pytest.approx(result.per_category[2]["AP"], abs=1e-12)
+    assert explorer.values["ground-truth objects"] == sum(a["category_id"] == 2 and not a["iscrowd"] for a in gt["annotations"])
+    assert 0 <= explorer.values["AP VOC07 11-point"] <= 1
+
+
+def test_postprocessing_explorer_values():
+    pytest.importorskip("utils.nms")
+    from utils.widgets.metrics import postprocessing_explorer
+
+    gt, dt = crowded_scenes(n_images=8, seed=1)
+    explorer = postprocessing_explorer(gt, dt, image_id=1)
+    explorer.controls["score_threshold"].value = 0.3
+    explorer.controls["nms_threshold"].value = 1.0  # IoU is never above 1: nothing is suppressed
+    kept = [d for d in dt if d["score"] >= 0.3]
+    assert explorer.values["detections kept"] == len(kept)
+    assert explorer.values["AP"] == coco_evaluate(gt, kept).stats["AP"]
+    explorer.controls["nms_threshold"].value = 0.5
+    assert explorer.values["detections kept"] < len(kept)
+
+
+def test_check_average_precision():
+    from utils.checks import check_average_precision
+    from utils.checks.metrics import reference_average_precision
+
+    assert check_average_precision(reference_average_precision).passed
+
+    def stub(scores, is_tp, num_gt):
+        raise NotImplementedError
+
+    assert "not implemented yet" in str(check_average_precision(stub))
+
+    def no_interpolation(scores, is_tp, num_gt):  # the raw area, scikit-learn style, with an unstable sort
+        order = np.argsort(scores)[::-1]
+        tp = np.cumsum(np.asarray(is_tp, bool)[order])
+        precision = tp / np.arange(1, len(tp) + 1)
+        recall = tp / max(num_gt, 1)
+        return float(np.sum(np.diff(np.r_[0, recall]) * precision))
+
+    report = check_average_precision(no_interpolation)
+    assert not report.passed
+    assert {"a later point with higher precision", "tied scores keep their order", "no ground truth"} <= set(report.failures)

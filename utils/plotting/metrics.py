@@ -31,7 +31,7 @@ def draw_pr_curve(ax, recall, precision, method="coco101", title=None, legend=Tr
     ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.05), xlabel="recall", ylabel="precision",
            title=title if title is not None else f"{METHOD_LABELS[method]}: AP = {ap:.4f}")
     if legend:
-        ax.legend(loc="lower left")
+        ax.legend(loc="upper right")
     return ap
 
 
@@ -46,13 +46,21 @@ def draw_ap_per_threshold(ax, thresholds, aps, current=None, title=None):
     return ax
 
 
-def draw_detections_on_image(ax, gt_boxes, kept_boxes, kept_scores, dropped_boxes, size, title=None):
-    """Ground truth (teal), kept detections (dark blue, with scores) and removed ones (grey, dashed); xyxy boxes."""
+def draw_detections_on_image(ax, gt_boxes, kept_boxes, dropped_boxes, size, title=None, margin=15):
+    """Ground truth (teal, thick), kept detections (dark blue) and removed ones (grey, dashed); xyxy boxes.
+
+    The view is the ``size = (width, height)`` image cropped to the ground truth plus ``margin`` pixels.
+    """
     from utils.plotting import image_axes
 
     image_axes(ax, size[0], size[1], title)
     draw_boxes(ax, dropped_boxes, color=COLORS["dropped"], linewidth=1, linestyle="--")
-    draw_boxes(ax, gt_boxes, color=COLORS["gt"], linewidth=2.5)
-    draw_boxes(ax, kept_boxes, scores=kept_scores, color=COLORS["kept"], linewidth=1.5)
+    draw_boxes(ax, gt_boxes, color=COLORS["gt"], linewidth=3)
+    draw_boxes(ax, kept_boxes, color=COLORS["kept"], linewidth=1.2)
+    if len(gt_boxes):
+        x1, y1 = np.min(gt_boxes[:, :2], axis=0) - margin
+        x2, y2 = np.max(gt_boxes[:, 2:], axis=0) + margin
+        ax.set_xlim(max(x1, 0), min(x2, size[0]))
+        ax.set_ylim(min(y2, size[1]), max(y1, 0))
     ax.grid(False)
     return ax

@@ -7,3 +7,4 @@ from utils.widgets.explorer import Explorer, figure_to_png, int_slider, new_figu
 from utils.widgets.boxes import iou_explorer
 # re-exports of topic modules (one line per topic; append, do not reorder)
 from utils.widgets.gan import gan_1d_explorer, gan_zoo_explorer
+from utils.widgets.metrics import postprocessing_explorer, pr_curve_explorer

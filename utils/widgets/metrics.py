@@ -1,0 +1,163 @@
+"""Widgets for ``notebooks/03_map.ipynb``: a class's PR curve and AP, and how post-processing moves mAP."""
+
+import ipywidgets as widgets
+import numpy as np
+
+from utils.boxes import box_convert
+from utils.data.detections import crowded_scenes, synthetic_coco
+from utils.metrics.ap import average_precision, precision_recall
+from utils.metrics.coco import IOU_THRESHOLDS, evaluate_tables, load_coco, match_tables
+from utils.plotting.metrics import draw_ap_per_threshold, draw_detections_on_image, draw_pr_curve
+from utils.widgets.explorer import Explorer, new_figure, slider
+
+_STYLE = {"description_width": "120px"}
+_LAYOUT = widgets.Layout(width="300px")
+
+
+class RankedMatches:
+    """One evaluation's matching, ready to give any class's PR curve at any IoU threshold (area "all").
+
+    Built from a COCO ground-truth dict and results list; ``curve(category_id, iou_threshold)`` returns the
+    ``(precision, recall)`` arrays of that class, pooled over images in COCO's order, ignored detections
+    (matched to crowd regions) left out. Used by :func:`pr_curve_explorer`.
+    """
+
+    def __init__(self, gt, dt):
+        gt_table, dt_table = load_coco(gt, dt)
+        self.dt, self.tp, self.fp, self.n_pos = match_tables(gt_table, dt_table)
+        self.category_ids = gt_table.category_ids
+        self.order = np.lexsort((-self.dt.score, self.dt.category))  # COCO's pooled order per class
+
+    def curve(self, category_id, iou_threshold):
+        k = int(np.searchsorted(self.category_ids, category_id))
+        t = int(np.argmin(np.abs(IOU_THRESHOLDS - iou_threshold)))
+        rows = self.order[self.dt.category[self.order] == k]
+        tp, fp = self.tp[0, t, rows], self.fp[0, t, rows]  # area "all"
+        counted = tp | fp
+        return precision_recall(self.dt.score[rows][counted], tp[counted], self.num_gt(category_id))
+
+    def num_gt(self, category_id):
+        """Non-crowd ground-truth objects of the class (the denominator of recall)."""
+        return int(self.n_pos[int(np.searchsorted(self.category_ids, category_id)), 0])
+
+
+def pr_curve_explorer(gt=None, dt=None):
+    """Pick a class, an IoU threshold and an AP definition: see the PR curve and the AP it gives.
+
+    Defaults to :func:`utils.data.detections.synthetic_coco` (synthetic data, 3 classes). ``values`` holds the
+    three APs of the chosen class and threshold, and the class's COCO AP averaged over the 10 thresholds.
+    """
+    if gt is None:
+        gt, dt = synthetic_coco(n_images=60, n_categories=3, seed=0, unused_categories=0, crowd_fraction=0.02,
+                                jitter=0.07)
+    matches = RankedMatches(gt, dt)
+    names = {c["id"]: c.get("name", str(c["id"])) for c in gt["categories"]}
+    with_gt = [int(c) for k, c in enumerate(matches.category_ids) if matches.n_pos[k, 0] > 0]
+    controls = {
+        "category": widgets.Dropdown(options=[(names[c], c) for c in with_gt], value=with_gt[0],
+                                     description="class", style=_STYLE, layout=_LAYOUT),
+        "iou_threshold": widgets.SelectionSlider(options=[(f"{t:.2f}", float(t)) for t in IOU_THRESHOLDS], value=0.5,
+                                                 description="IoU threshold", style=_STYLE, layout=_LAYOUT),
+        "method": widgets.Dropdown(options=[("COCO 101-point", "coco101"), ("VOC07 11-point", "voc11"),
+                                            ("VOC10+ all points", "all_points")], value="coco101",
+                                   description="AP definition", style=_STYLE, layout=_LAYOUT),
+    }
+    fig, axes = new_figure(1, 2, figsize=(9.0, 3.6))
+    cache = {}
+
+    def draw(category, iou_threshold, method):
+        precision, recall = matches.curve(category, iou_threshold)
+        aps = {m: average_precision(recall, precision, m) for m in ("coco101", "voc11", "all_points")}
+        if category not in cache:
+            cache[category] = [matches.curve(category, t) for t in IOU_THRESHOLDS]  # (precision, recall) per threshold
+        curves = cache[category]
+        per_threshold = [average_precision(r, p, method) for p, r in curves]
+        coco_per_threshold = [average_precision(r, p, "coco101") for p, r in curves]
+        for ax in axes[0]:
+            ax.clear()
+        draw_pr_curve(axes[0, 0], recall, precision, method, title=f"{names[category]} at IoU {iou_threshold:.2f}")
+        draw_ap_per_threshold(axes[0, 1], IOU_THRESHOLDS, per_threshold, current=iou_threshold,
+                              title=f"{names[category]}: AP ({method}) per IoU threshold")
+        return {
+            "ground-truth objects": matches.num_gt(category),
+            "detections counted": int(recall.size),
+            "AP COCO 101-point": aps["coco101"],
+            "AP VOC07 11-point": aps["voc11"],
+            "AP VOC10+ all points": aps["all_points"],
+            "class AP@[.5:.95] (COCO)": float(np.mean(coco_per_threshold)),
+        }
+
+    return Explorer(controls, fig, draw, title="Precision-recall curve and AP of one class")
+
+
+def postprocess(dt, n_categories, score_threshold, nms_threshold):
+    """Indices of the detections a detector would output: score ``>= score_threshold``, then NMS per image
+    and class at ``nms_threshold`` (``utils.nms.batched_nms`` with the (image, class) pair as its label).
+
+    ``dt``: :class:`utils.metrics.coco.Detections` (xywh boxes). Returns sorted indices into ``dt``.
+    The order does not matter: a box below the score threshold could only have suppressed lower-scored boxes.
+    """
+    from utils.nms import batched_nms
+
+    idx = np.flatnonzero(dt.score >= score_threshold)
+    boxes = box_convert(dt.box[idx], "xywh", "xyxy")
+    keep = batched_nms(boxes, dt.score[idx], dt.image[idx] * n_categories + dt.category[idx], nms_threshold)
+    return np.sort(idx[np.asarray(keep, dtype=int)])
+
+
+def evaluate_postprocessing(gt_table, dt_table, score_threshold, nms_threshold):
+    """COCO stats of the detections kept by :func:`postprocess`; returns ``(stats, kept_indices)``."""
+    kept = postprocess(dt_table, len(gt_table.category_ids), score_threshold, nms_threshold)
+    return evaluate_tables(gt_table, dt_table.take(kept)).stats, kept
+
+
+NMS_SWEEP = np.round(np.arange(0.3, 1.0001, 0.05), 2)  # NMS IoU thresholds on the curve (1.0: no suppression)
+
+
+def postprocessing_explorer(gt=None, dt=None, image_id=3):
+    """Score threshold and NMS IoU threshold -> which boxes survive, and COCO AP / AP50 / AP75 / AR100.
+
+    Defaults to :func:`utils.data.detections.crowded_scenes` (synthetic rows of overlapping objects with
+    raw, pre-NMS candidates). The left panel shows image ``image_id``; the right one AP against the NMS
+    threshold at the current score threshold (computed once per score threshold, then cached).
+    """
+    if gt is None:
+        gt, dt = crowded_scenes(n_images=30, seed=0)
+    gt_table, dt_table = load_coco(gt, dt)
+    image = int(np.searchsorted(gt_table.image_ids, image_id))
+    size = next((im.get("width", 320), im.get("height", 240)) for im in gt["images"] if im["id"] == image_id)
+    gt_boxes = box_convert(gt_table.box[gt_table.image == image], "xywh", "xyxy")
+    controls = {
+        "score_threshold": slider(0.05, 0.0, 0.9, 0.05, "score threshold", readout_format=".2f"),
+        "nms_threshold": slider(0.5, 0.3, 1.0, 0.05, "NMS IoU threshold", readout_format=".2f"),
+    }
+    fig, axes = new_figure(1, 2, figsize=(9.6, 3.6))
+    sweeps = {}
+
+    def sweep(score_threshold):
+        key = round(score_threshold, 2)
+        if key not in sweeps:
+            stats = [evaluate_postprocessing(gt_table, dt_table, score_threshold, t)[0] for t in NMS_SWEEP]
+            sweeps[key] = {name: np.array([s[name] for s in stats]) for name in ("AP", "AP50", "AP75", "AR100")}
+        return sweeps[key]
+
+    def draw(score_threshold, nms_threshold):
+        stats, kept = evaluate_postprocessing(gt_table, dt_table, score_threshold, nms_threshold)
+        on_image = np.flatnonzero(dt_table.image == image)
+        kept_here = np.intersect1d(kept, on_image)
+        dropped_here = np.setdiff1d(on_image, kept_here)
+        ax1, ax2 = axes[0]
+        ax1.clear()
+        ax2.clear()
+        draw_detections_on_image(ax1, gt_boxes, box_convert(dt_table.box[kept_here], "xywh", "xyxy"),
+                                 box_convert(dt_table.box[dropped_here], "xywh", "xyxy"), size, title=f"image {image_id}: {len(kept_here)} kept, {len(dropped_here)} removed")
+        curves = sweep(score_threshold)
+        for name, style in (("AP50", "-"), ("AP", "-"), ("AP75", "--"), ("AR100", ":")):
+            ax2.plot(NMS_SWEEP, curves[name], style, marker=".", label=name)
+        ax2.axvline(nms_threshold, color="grey", lw=1)
+        ax2.set(xlabel="NMS IoU threshold (1.0 = no NMS)", ylabel="value", ylim=(0, 1),
+                title=f"all {len(gt_table.image_ids)} images, score >= {score_threshold:.2f}")
+        ax2.legend(loc="lower left")
+        return {"detections kept": int(len(kept)), **{k: stats[k] for k in ("AP", "AP50", "AP75", "AR100")}}
+
+    return Explorer(controls, fig, draw, title="Post-processing choices and mAP")
