@@ -305,6 +305,8 @@ def test_conditional_gan_and_bad_input():
         gan.train_gan(x, steps=1, labels=y[:10], n_classes=8)
     with pytest.raises(ValueError):
         gan.train_gan(np.zeros((0, 2)), steps=1)
+    with pytest.raises(ValueError):
+        gan.train_gan(x, steps=10, snapshot_every=0)
 
 
 def test_fit_discriminator_approaches_d_star():

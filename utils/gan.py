@@ -278,6 +278,8 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
     """
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
+    if int(steps) != steps or steps < 0 or int(snapshot_every) != snapshot_every or snapshot_every < 1:
+        raise ValueError(f"steps must be >= 0 and snapshot_every >= 1 (integers), got {steps} and {snapshot_every}")
     d_loss_fn, g_loss_fn = LOSSES[loss]
     data = _as_data(data)
     N, dim = data.shape
@@ -310,7 +312,7 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
 
     history = {"loss_D": np.zeros(steps), "loss_G": np.zeros(steps)}
     snapshots = [snapshot(0)]
-    for step in progress(range(1, steps + 1), total=steps, description=description or loss):
+    def train_step(step):
         for _ in range(n_critic):
             idx = torch.randint(N, (batch_size,))
             x, y = data[idx], (labels[idx] if n_classes else None)
@@ -328,8 +330,14 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
         loss_G.backward()
         opt_G.step()
         history["loss_D"][step - 1], history["loss_G"][step - 1] = loss_D.item(), loss_G.item()
-        if step % snapshot_every == 0:
-            snapshots.append(snapshot(step))
+
+    # the bar advances once per snapshot interval: a few widget messages per run, not one per step
+    starts = range(1, steps + 1, snapshot_every)
+    for start in progress(starts, total=len(starts), description=description or loss):
+        for step in range(start, min(start + snapshot_every, steps + 1)):
+            train_step(step)
+            if step % snapshot_every == 0:
+                snapshots.append(snapshot(step))
     return {"G": G, "D": D, "loss": loss, "history": history, "snapshots": snapshots}
 
 
@@ -353,8 +361,8 @@ def mode_coverage(samples, centres, sigma, n_sigma=3.0, min_share=0.02):
     """How many modes a generator covers, and how many of its samples are good.
 
     A sample is *high quality* if it lies within ``n_sigma * sigma`` of its nearest centre. A mode is
-    *covered* if at least ``min_share`` of all samples are high-quality samples of that mode (the usual
-    toy-data protocol, e.g. Metz et al., 2016; Srivastava et al., 2017, with their own thresholds).
+    *covered* if at least ``min_share`` of all samples are high-quality samples of that mode (the toy-data
+    protocol of VEEGAN, Srivastava et al., 2017, with our own thresholds).
 
     Args:
         samples: ``(N, d)`` generated points. centres: ``(K, d)`` mode centres. sigma: the modes' standard deviation.

@@ -24,6 +24,8 @@ def gan_1d_explorer(run, x, p_data, index=None):
     snapshots = run["snapshots"]
     dx = float(x[1] - x[0])
     controls = {"index": int_slider(len(snapshots) - 1 if index is None else index, 0, len(snapshots) - 1, 1, "snapshot")}
+    # the kernel density estimates are the slow part: compute them once, so that moving the slider is instant
+    jsd = [gan.js_divergence(p_data, gan.kde_1d(s["fake"][:, 0], x, bandwidth=0.1), dx) for s in snapshots]
     fig, axes = new_figure(figsize=(6.0, 3.4))
     ax = axes[0, 0]
 
@@ -31,8 +33,7 @@ def gan_1d_explorer(run, x, p_data, index=None):
         s = snapshots[index]
         ax.clear()
         draw_gan_1d(ax, x, p_data, s["fake"], s["D"], title=f"step {s['step']}")
-        p_g = gan.kde_1d(s["fake"][:, 0], x, bandwidth=0.1)
-        return {"step": s["step"], "JSD(p_data, p_g)": gan.js_divergence(p_data, p_g, dx),
+        return {"step": s["step"], "JSD(p_data, p_g)": jsd[index],
                 "mean D(G(z))": float(np.interp(s["fake"][:, 0], x, s["D"]).mean())}
 
     return Explorer(controls, fig, draw, title="a 1-D GAN during training")
