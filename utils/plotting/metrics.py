@@ -8,12 +8,13 @@ from utils.plotting import COLORS, draw_boxes
 METHOD_LABELS = {"voc11": "VOC07 11-point", "all_points": "VOC10+ all points", "coco101": "COCO 101-point"}
 
 
-def draw_pr_curve(ax, recall, precision, method="coco101", title=None, legend=True):
+def draw_pr_curve(ax, recall, precision, method="coco101", title=None, legend="upper right"):
     """One class's precision-recall curve.
 
     Draws the raw curve (one dot per detection, orange), its interpolated envelope
     ``p_interp(r) = max_{r' >= r} p(r')`` (dark blue) and where ``method`` reads it: dots at the 11 or 101
-    recall points, or the shaded area under the envelope for ``"all_points"``. Returns the AP.
+    recall points, or the shaded area under the envelope for ``"all_points"``. ``legend``: a matplotlib
+    legend location, or None for no legend. Returns the AP.
     """
     recall, precision = np.asarray(recall, float), np.asarray(precision, float)
     grid = np.linspace(0, 1, 1001)
@@ -31,7 +32,7 @@ def draw_pr_curve(ax, recall, precision, method="coco101", title=None, legend=Tr
     ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.05), xlabel="recall", ylabel="precision",
            title=title if title is not None else f"{METHOD_LABELS[method]}: AP = {ap:.4f}")
     if legend:
-        ax.legend(loc="upper right")
+        ax.legend(loc=legend)
     return ap
 
 
