@@ -80,9 +80,17 @@ def test_flop_formula_matches_flop_counter(w, d, res):
     assert E.efficientnet_flops(w, d, res) == counted_flops(model, x)
 
 
-def test_b0_flops_match_published():
-    # torchvision and the paper: 0.39 G multiply-adds for B0 at 224 (= 0.78 GFLOPs at 2 FLOPs per multiply-add)
-    assert round(E.efficientnet_flops() / 2 / 1e9, 2) == 0.39
+# torchvision's "GFLOPS" (multiply-adds) for b0..b7, measured at its evaluation crop sizes.
+TORCHVISION_GMACS = {"b0": (224, 0.39), "b1": (240, 0.69), "b2": (288, 1.09), "b3": (300, 1.83),
+                     "b4": (380, 4.39), "b5": (456, 10.27), "b6": (528, 19.07), "b7": (600, 37.75)}
+
+
+@pytest.mark.parametrize("name", list(TORCHVISION_GMACS))
+def test_flops_match_torchvision_published(name):
+    w, d, _ = E.EFFICIENTNET_CONFIGS[name]
+    crop, gmacs = TORCHVISION_GMACS[name]
+    assert round(E.efficientnet_flops(w, d, crop) / 2 / 1e9, 2) == gmacs  # 2 FLOPs per multiply-add
+    assert TORCHVISION[name][:2] == (w, d)
 
 
 # --- scaling arithmetic ---------------------------------------------------------------------------

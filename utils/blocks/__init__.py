@@ -3,3 +3,6 @@
 Every block's docstring gives the input and output shapes and names the notebook that teaches it.
 """
 # re-exports of topic modules (one line per topic; append, do not reorder)
+from utils.blocks.efficientnet import EfficientNet, MBConv, SqueezeExcitation, drop_path
+from utils.blocks.vit import EncoderBlock, MultiHeadSelfAttention, PatchEmbedding, VisionTransformer
+from utils.blocks.repvgg import RepVGGBlock

@@ -40,6 +40,13 @@ B0_STAGES = (
 )
 B0_RESOLUTION = 224
 
+#: The released models (paper table 2; torchvision's builders): (width w, depth d, paper resolution r).
+#: They are close to, not exactly on, the compound-scaling law.
+EFFICIENTNET_CONFIGS = {
+    "b0": (1.0, 1.0, 224), "b1": (1.0, 1.1, 240), "b2": (1.1, 1.2, 260), "b3": (1.2, 1.4, 300),
+    "b4": (1.4, 1.8, 380), "b5": (1.6, 2.2, 456), "b6": (1.8, 2.6, 528), "b7": (2.0, 3.1, 600),
+}
+
 
 def _check_image_batch(x, name="x"):
     if x.ndim != 4:

@@ -8,3 +8,6 @@ from utils.checks.boxes import check_iou
 # re-exports of topic modules (one line per topic; append, do not reorder)
 from utils.checks.gan import check_gradient_penalty, check_js_divergence, check_optimal_discriminator
 from utils.checks.metrics import check_average_precision
+from utils.checks.scaling import check_compound_scaling
+from utils.checks.vit import check_vit_params
+from utils.checks.repvgg import check_fuse_bn

@@ -8,3 +8,6 @@ from utils.widgets.boxes import iou_explorer
 # re-exports of topic modules (one line per topic; append, do not reorder)
 from utils.widgets.gan import gan_1d_explorer, gan_zoo_explorer
 from utils.widgets.metrics import postprocessing_explorer, pr_curve_explorer
+from utils.widgets.scaling import compound_scaling_explorer
+from utils.widgets.vit import vit_tokens_explorer
+from utils.widgets.repvgg import repvgg_fusion_explorer
