@@ -284,7 +284,8 @@ def _searchsorted_rows(a, v):
     rows, n = a.shape
     step = max(a.max(initial=0), v.max(initial=0)) + 1
     shift = np.arange(rows)[:, None] * step
-    return np.searchsorted((a + shift).ravel(), (v + shift).ravel(), side="left").reshape(v.shape) - np.arange(rows)[:, None] * n
+    flat = np.searchsorted((a + shift).ravel(), (v + shift).ravel(), side="left").reshape(v.shape)
+    return flat - np.arange(rows)[:, None] * n  # position within the row; n = past its end
 
 
 def accumulate(dt, tp, fp, n_pos, max_dets=MAX_DETS, rec_thresholds=RECALL_THRESHOLDS):
@@ -315,6 +316,8 @@ def accumulate(dt, tp, fp, n_pos, max_dets=MAX_DETS, rec_thresholds=RECALL_THRES
             precision[:, :, k, has_gt] = 0.0
             recall[:, k, has_gt] = 0.0
             continue
+        # A detection beyond maxDets counts as neither TP nor FP: it repeats the previous point of the
+        # curve, which changes no reading of it (the same holds for ignored detections).
         within = rank[rows] < np.array(max_dets)[:, None]  # (M, n): inside maxDets of its image
         tp_sum = np.cumsum(tp[:, None, :, rows] & within[None, :, None], axis=-1)  # (A, M, T, n) TP_n
         fp_sum = np.cumsum(fp[:, None, :, rows] & within[None, :, None], axis=-1)

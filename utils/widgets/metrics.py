@@ -41,15 +41,19 @@ class RankedMatches:
         return int(self.n_pos[int(np.searchsorted(self.category_ids, category_id)), 0])
 
 
+def pr_explorer_data():
+    """The default data of :func:`pr_curve_explorer`: 60 synthetic images, 3 classes (``synthetic_coco``)."""
+    return synthetic_coco(n_images=60, n_categories=3, seed=0, unused_categories=0, crowd_fraction=0.02, jitter=0.07)
+
+
 def pr_curve_explorer(gt=None, dt=None):
     """Pick a class, an IoU threshold and an AP definition: see the PR curve and the AP it gives.
 
-    Defaults to :func:`utils.data.detections.synthetic_coco` (synthetic data, 3 classes). ``values`` holds the
+    Defaults to :func:`pr_explorer_data` (synthetic data, 3 classes). ``values`` holds the
     three APs of the chosen class and threshold, and the class's COCO AP averaged over the 10 thresholds.
     """
     if gt is None:
-        gt, dt = synthetic_coco(n_images=60, n_categories=3, seed=0, unused_categories=0, crowd_fraction=0.02,
-                                jitter=0.07)
+        gt, dt = pr_explorer_data()
     matches = RankedMatches(gt, dt)
     names = {c["id"]: c.get("name", str(c["id"])) for c in gt["categories"]}
     with_gt = [int(c) for k, c in enumerate(matches.category_ids) if matches.n_pos[k, 0] > 0]
@@ -149,8 +153,9 @@ def postprocessing_explorer(gt=None, dt=None, image_id=3):
         ax1, ax2 = axes[0]
         ax1.clear()
         ax2.clear()
+        title = f"image {image_id}: {len(kept_here)} kept, {len(dropped_here)} removed"
         draw_detections_on_image(ax1, gt_boxes, box_convert(dt_table.box[kept_here], "xywh", "xyxy"),
-                                 box_convert(dt_table.box[dropped_here], "xywh", "xyxy"), size, title=f"image {image_id}: {len(kept_here)} kept, {len(dropped_here)} removed")
+                                 box_convert(dt_table.box[dropped_here], "xywh", "xyxy"), size, title=title)
         curves = sweep(score_threshold)
         for name, style in (("AP50", "-"), ("AP", "-"), ("AP75", "--"), ("AR100", ":")):
             ax2.plot(NMS_SWEEP, curves[name], style, marker=".", label=name)
