@@ -11,3 +11,4 @@ from utils.checks.metrics import check_average_precision
 from utils.checks.scaling import check_compound_scaling
 from utils.checks.vit import check_vit_params
 from utils.checks.repvgg import check_fuse_bn
+from utils.checks.anchors import check_wh_iou

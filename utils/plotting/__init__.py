@@ -106,3 +106,4 @@ def subplots(nrows=1, ncols=1, size=3.2, **kwargs):
 from utils.plotting.boxes import draw_iou_pair
 from utils.plotting.gan import draw_gan_1d, draw_gan_2d
 from utils.plotting.metrics import draw_ap_per_threshold, draw_pr_curve
+from utils.plotting.anchors import draw_anchor_rectangles, draw_size_clusters

@@ -11,3 +11,4 @@ from utils.widgets.metrics import postprocessing_explorer, pr_curve_explorer
 from utils.widgets.scaling import compound_scaling_explorer
 from utils.widgets.vit import vit_tokens_explorer
 from utils.widgets.repvgg import repvgg_fusion_explorer
+from utils.widgets.anchors import anchor_kmeans_explorer
