@@ -169,13 +169,14 @@ def gradient_penalty(critic, real, fake, eps=None):
 
     ``x_hat = eps * real + (1 - eps) * fake`` lies on the straight line between a real and a fake sample;
     the gradient is taken with ``create_graph=True`` so the penalty can be back-propagated to the critic.
+    In the critic's loss, ``fake`` is a constant (generated under ``torch.no_grad()``).
     """
     if real.shape != fake.shape or real.ndim != 2:
         raise ValueError(f"real and fake must be (B, d) tensors of the same shape, got {tuple(real.shape)} "
                          f"and {tuple(fake.shape)}")
     if eps is None:
         eps = torch.rand(real.shape[0], 1, dtype=real.dtype, device=real.device)
-    x_hat = (eps * real + (1 - eps) * fake.detach()).requires_grad_(True)
+    x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)  # (B, d)
     return ((grad.norm(2, dim=1) - 1) ** 2).mean()
 
@@ -205,7 +206,7 @@ def generator_gradients(d_fake):
     out = {}
     for name, loss in (("saturating", saturating_generator_loss), ("non-saturating", generator_loss)):
         a = torch.logit(torch.tensor(d_fake, dtype=torch.float64)).requires_grad_(True)
-        # sum, not mean: the gradient of each element is then its own loss's derivative
+        # the losses average over the batch; times numel they sum, so each element gets its own derivative
         (grad,) = torch.autograd.grad(loss(a) * a.numel(), a)
         out[name] = grad.abs().numpy()
     return out
