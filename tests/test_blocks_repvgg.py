@@ -113,3 +113,9 @@ def test_widget_values_follow_controls():
     assert v["max |multi-branch - fused|"] < 1e-5
     explorer.controls["running_mean"].value = 1.0
     assert explorer.values["fused bias"] == pytest.approx(-3.0, abs=1e-4)
+
+
+def test_conv_density_is_positive_and_restores_threads():
+    threads = torch.get_num_threads()
+    density = R.conv_density(8, 3, size=8, repeat=2, warmup=1, rounds=1, threads=1)
+    assert density > 0 and torch.get_num_threads() == threads

@@ -138,15 +138,21 @@ def randomize_batchnorm(module, seed=0):
     return module
 
 
-def conv_density(channels, kernel_size, size=56, batch=1, repeat=20, warmup=3):
+def conv_density(channels, kernel_size, size=28, batch=1, threads=1, repeat=10, warmup=2, rounds=3):
     """Measured computational density of one ``k x k`` convolution on this machine, in GFLOP/s.
 
-    Density = theoretical FLOPs (``2 C^2 k^2 H W`` per image, multiply-add = 2) / median wall time, the
+    Density = theoretical FLOPs (``2 C^2 k^2 H W`` per image, multiply-add = 2) / wall time, the
     quantity RepVGG's table 1 reports (there on a GPU). ``channels -> channels``, stride 1, ``'same'``
-    padding, a ``(batch, channels, size, size)`` float32 input, no gradient.
+    padding, a ``(batch, channels, size, size)`` float32 input, no gradient, ``threads`` CPU threads
+    (one thread is the stable measurement on a shared machine; torch's setting is restored afterwards).
+    The time is the best of ``rounds`` medians of ``repeat`` calls: load only ever slows a run down.
     """
     x = torch.randn(batch, channels, size, size)
     conv = nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2, bias=False).eval()
-    with torch.no_grad():
-        seconds = latency(conv, x, repeat=repeat, warmup=warmup)
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        seconds = min(latency(conv, x, repeat=repeat, warmup=warmup) for _ in range(rounds))
+    finally:
+        torch.set_num_threads(previous)
     return batch * conv2d_flops(channels, channels, kernel_size, size, size) / seconds / 1e9
