@@ -6,3 +6,6 @@ Every block's docstring gives the input and output shapes and names the notebook
 from utils.blocks.efficientnet import EfficientNet, MBConv, SqueezeExcitation, drop_path
 from utils.blocks.vit import EncoderBlock, MultiHeadSelfAttention, PatchEmbedding, VisionTransformer
 from utils.blocks.repvgg import RepVGGBlock
+from utils.blocks.resnet import BasicBlock, Bottleneck
+from utils.blocks.resnext import EarlyConcatenation, SplitTransformMerge, resnext_block
+from utils.blocks.mobilenet import DepthwiseSeparable, InvertedResidual, h_swish

@@ -12,3 +12,4 @@ from utils.checks.scaling import check_compound_scaling
 from utils.checks.vit import check_vit_params
 from utils.checks.repvgg import check_fuse_bn
 from utils.checks.anchors import check_wh_iou
+from utils.checks.cost import check_grouped_conv_params, check_residual_jacobian, check_separable_flops

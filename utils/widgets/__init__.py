@@ -12,3 +12,4 @@ from utils.widgets.scaling import compound_scaling_explorer
 from utils.widgets.vit import vit_tokens_explorer
 from utils.widgets.repvgg import repvgg_fusion_explorer
 from utils.widgets.anchors import anchor_kmeans_explorer
+from utils.widgets.backbones import cardinality_explorer, gradient_flow_explorer, separable_conv_explorer
