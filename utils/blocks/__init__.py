@@ -9,3 +9,4 @@ from utils.blocks.repvgg import RepVGGBlock
 from utils.blocks.resnet import BasicBlock, Bottleneck
 from utils.blocks.resnext import EarlyConcatenation, SplitTransformMerge, resnext_block
 from utils.blocks.mobilenet import DepthwiseSeparable, InvertedResidual, h_swish
+from utils.blocks.lffd import LFFD, LFFDBackbone

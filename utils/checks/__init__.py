@@ -13,3 +13,5 @@ from utils.checks.vit import check_vit_params
 from utils.checks.repvgg import check_fuse_bn
 from utils.checks.anchors import check_wh_iou
 from utils.checks.cost import check_grouped_conv_params, check_residual_jacobian, check_separable_flops
+from utils.checks.detectors import check_candidate_count, check_cells_covered
+from utils.checks.receptive_field import check_receptive_field

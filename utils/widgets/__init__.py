@@ -13,3 +13,5 @@ from utils.widgets.vit import vit_tokens_explorer
 from utils.widgets.repvgg import repvgg_fusion_explorer
 from utils.widgets.anchors import anchor_kmeans_explorer
 from utils.widgets.backbones import cardinality_explorer, gradient_flow_explorer, separable_conv_explorer
+from utils.widgets.detectors import candidate_count_explorer, small_object_explorer
+from utils.widgets.faces import receptive_field_explorer
