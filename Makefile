@@ -9,18 +9,22 @@ PYTEST_PARALLEL := -n 2 --dist loadfile
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test unit nbval notebooks bench clean
+.PHONY: help install lab test unit nbval notebooks bench test-browser clean
 
 help:
 	@echo "make lab        install (first time) and open JupyterLab on notebooks/"
 	@echo "make test       install (first time) and run every test: unit, property, parity and nbval"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel (outputs + widget state)"
 	@echo "make bench      speed ratios against reference implementations"
+	@echo "make test-browser  drive the widgets in headless Chromium (JupyterLab and Voila)"
 	@echo "make clean      remove the virtual environment"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,course]"
+	# A clean classroom screen: no "Jupyter news" pop-up, no update check (JupyterLab reads this file at start).
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp course/lab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -30,10 +34,19 @@ lab: $(STAMP)
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests $(NBVAL) notebooks
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests --ignore=tests/browser $(NBVAL) notebooks
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests --ignore=tests/browser
+
+# A real browser: headless Chromium (Debian's package) driven by Playwright against JupyterLab and Voila on
+# 127.0.0.1. Screenshots land in artifacts/browser/.
+CHROMIUM ?= /usr/bin/chromium
+test-browser: $(STAMP)
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "Chromium is missing: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; fi; }
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -v tests/browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(NBVAL) notebooks

@@ -27,7 +27,12 @@ def progress(iterable, total=None, description="progress"):
     bar = widgets.IntProgress(value=0, min=0, max=total, description=description,
                               style={"description_width": "initial"})
     display(bar)
+    # Each update is a message to the front end; thousands of them in one cell can flood it.
+    every = max(1, total // 50)
+    done = 0
     for item in iterable:
         yield item
-        bar.value += 1
+        done += 1
+        if done % every == 0 or done == total:
+            bar.value = done
     bar.bar_style = "success"
