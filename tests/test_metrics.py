@@ -420,3 +420,19 @@ def test_check_average_precision():
     report = check_average_precision(no_interpolation)
     assert not report.passed
     assert {"a later point with higher precision", "tied scores keep their order", "no ground truth"} <= set(report.failures)
+
+
+def test_maxdets_caps_each_image_and_category_and_ignore_field_is_unused():
+    """Two classes with 60 objects each on one image: 120 perfect detections all count (the cap of 100 is per
+    image *and* class). And an annotation's own "ignore" flag is overwritten by iscrowd in pycocotools."""
+    anns, dets = [], []
+    for c in (1, 2):
+        for j in range(60):
+            box = [float(20 * j), float(100 * c), 10.0, 10.0]
+            anns.append({"id": len(anns) + 1, "image_id": 1, "category_id": c, "bbox": box, "area": 100.0,
+                         "iscrowd": 0, "ignore": 1})
+            dets.append({"image_id": 1, "category_id": c, "bbox": box, "score": 0.5})
+    gt = {"images": [{"id": 1}], "annotations": anns, "categories": [{"id": 1}, {"id": 2}]}
+    ours = assert_same_as_pycocotools(gt, dets)
+    assert ours.stats["AR100"] == 1.0 and ours.stats["AP"] == 1.0
+    assert ours.stats["AR10"] == pytest.approx(10 / 60)
