@@ -10,3 +10,6 @@ from utils.blocks.resnet import BasicBlock, Bottleneck
 from utils.blocks.resnext import EarlyConcatenation, SplitTransformMerge, resnext_block
 from utils.blocks.mobilenet import DepthwiseSeparable, InvertedResidual, h_swish
 from utils.blocks.lffd import LFFD, LFFDBackbone
+from utils.blocks.fpn import FPN, BackboneWithFPN, TinyBackbone, fpn_level
+from utils.blocks.spp import SPP, SPPF, spatial_pyramid_pool
+from utils.blocks.unet import UNet, unet_output_size

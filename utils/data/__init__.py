@@ -10,3 +10,4 @@ from utils.data.mixtures import mixture_pdf_1d, ring_centres, sample_mixture_1d,
 from utils.data.detections import crowded_scenes, synthetic_coco
 from utils.data.digits import digits
 from utils.data.manifolds import spiral
+from utils.data.shapes import make_shapes

@@ -15,3 +15,5 @@ from utils.widgets.anchors import anchor_kmeans_explorer
 from utils.widgets.backbones import cardinality_explorer, gradient_flow_explorer, separable_conv_explorer
 from utils.widgets.detectors import candidate_count_explorer, small_object_explorer
 from utils.widgets.faces import receptive_field_explorer
+from utils.widgets.multiscale import fpn_level_explorer, spp_explorer
+from utils.widgets.unet import mask_threshold_explorer

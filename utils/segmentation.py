@@ -1,0 +1,62 @@
+"""Segmentation metrics: Dice coefficient and mask IoU (Jaccard index), and the soft Dice loss.
+
+Taught in ``notebooks/16_unet.ipynb``. For binary masks ``P`` (predicted) and ``G`` (ground truth):
+
+* ``Dice = 2 |P ∩ G| / (|P| + |G|) = 2 TP / (2 TP + FP + FN)`` (the F1 score of the pixels);
+* ``IoU  = |P ∩ G| / |P ∪ G| = TP / (TP + FP + FN)``;
+* they are tied by ``Dice = 2 IoU / (1 + IoU)``: Dice >= IoU, with equality at 0 and 1.
+
+Convention: when both masks are empty the prediction is perfect, so both scores are 1 (sklearn's ``f1_score``
+and ``jaccard_score`` return 0 there, with a warning; we differ on purpose and say so here).
+"""
+
+import numpy as np
+import torch
+
+
+def _as_masks(pred, target):
+    pred, target = np.asarray(pred), np.asarray(target)
+    if pred.shape != target.shape:
+        raise ValueError(f"pred and target must have the same shape, got {pred.shape} and {target.shape}")
+    if pred.ndim < 2:
+        raise ValueError(f"pred must be an (..., H, W) mask, got shape {pred.shape}")
+    for name, m in (("pred", pred), ("target", target)):
+        if m.dtype != bool and not np.isin(m, (0, 1)).all():
+            raise ValueError(f"{name} must be a binary mask (bool or 0/1); threshold probabilities first")
+    return pred.astype(bool), target.astype(bool)
+
+
+def confusion_counts(pred, target):
+    """``(TP, FP, FN)`` pixel counts per mask: ``(..., H, W)`` binary masks -> three ``(...)`` int arrays."""
+    pred, target = _as_masks(pred, target)
+    tp = (pred & target).sum(axis=(-2, -1))
+    fp = (pred & ~target).sum(axis=(-2, -1))
+    fn = (~pred & target).sum(axis=(-2, -1))
+    return tp, fp, fn
+
+
+def dice_score(pred, target):
+    """Dice coefficient ``2 TP / (2 TP + FP + FN)`` of ``(..., H, W)`` binary masks -> ``(...)`` floats (1 if both empty)."""
+    tp, fp, fn = confusion_counts(pred, target)
+    den = 2 * tp + fp + fn
+    return np.where(den > 0, 2 * tp / np.maximum(den, 1), 1.0)
+
+
+def mask_iou(pred, target):
+    """Mask IoU (Jaccard) ``TP / (TP + FP + FN)`` of ``(..., H, W)`` binary masks -> ``(...)`` floats (1 if both empty)."""
+    tp, fp, fn = confusion_counts(pred, target)
+    den = tp + fp + fn
+    return np.where(den > 0, tp / np.maximum(den, 1), 1.0)
+
+
+def soft_dice_loss(probs, target, eps=1.0):
+    """``1 - (2 sum(p g) + eps) / (sum(p) + sum(g) + eps)`` per image, averaged: a differentiable Dice.
+
+    ``probs``: ``(B, 1, H, W)`` or ``(B, H, W)`` probabilities in [0, 1]; ``target`` the same shape, 0/1 floats.
+    ``eps`` (a "smooth" of 1, as is common) keeps an image with an empty mask and an empty prediction at loss 0.
+    """
+    if probs.shape != target.shape:
+        raise ValueError(f"probs and target must have the same shape, got {tuple(probs.shape)} and {tuple(target.shape)}")
+    p, g = probs.flatten(1), target.flatten(1)  # (B, N)
+    dice = (2 * (p * g).sum(1) + eps) / (p.sum(1) + g.sum(1) + eps)
+    return 1 - dice.mean()

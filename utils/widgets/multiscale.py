@@ -1,0 +1,109 @@
+"""Widgets for ``notebooks/14_fpn.ipynb`` (box size -> FPN level) and ``15_spp.ipynb`` (input size and bins ->
+SPP output length)."""
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+
+from utils.blocks.fpn import fpn_level
+from utils.blocks.spp import spp_output_length
+from utils.plotting import COLORS, CYCLE
+from utils.widgets.explorer import Explorer, int_slider, new_figure
+
+STRIDES = {2: 4, 3: 8, 4: 16, 5: 32}  # level k has stride 2^k
+
+
+def draw_pyramid(ax, image_size, level=None, box=None):
+    """Draw the P2..P5 grids of an ``image_size`` image as stacked planes, highlighting ``level`` and ``box``
+    (``(w, h)`` in input pixels, drawn at the centre of that level's plane, in that level's cells)."""
+    ax.clear()
+    ax.set_xlim(-0.05 * image_size, 1.75 * image_size)
+    ax.set_ylim(-0.05 * image_size, 4.6 * image_size / 2.2)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    for i, (k, s) in enumerate(STRIDES.items()):
+        y0 = i * image_size / 2.0  # P2 at the bottom, P5 on top
+        side = image_size / 2 ** i * 0.9 + 0.1 * image_size  # a shrinking plane, to suggest the pyramid
+        x0 = (image_size - side) / 2
+        active = k == level
+        color = COLORS["pred"] if active else COLORS["kept"]
+        ax.add_patch(mpl.patches.Rectangle((x0, y0), side, image_size / 2.6, fill=True,
+                                           facecolor=mpl.colors.to_rgba(color, 0.18 if active else 0.06),
+                                           edgecolor=color, linewidth=2.5 if active else 1.0))
+        cells = image_size // s
+        ax.text(x0 + side + 0.04 * image_size, y0 + image_size / 5.2,
+                f"P{k}: stride {s}, {cells}x{cells} cells", va="center", fontsize=9,
+                color=color, fontweight="bold" if active else "normal")
+        if active and box is not None:
+            w, h = box
+            cx, cy = x0 + side / 2, y0 + image_size / 5.2
+            scale = side / image_size  # plane units per input pixel
+            bw, bh = max(w * scale, 1e-3), max(h * scale, 1e-3)
+            ax.add_patch(mpl.patches.Rectangle((cx - bw / 2, cy - bh / 2), bw, bh, fill=False,
+                                               edgecolor=COLORS["gt"], linewidth=2))
+    return ax
+
+
+def fpn_level_explorer(w=64, h=64, image_size=800):
+    """Sliders for a region's width and height (input pixels) -> its FPN level (equation 1), drawn on the pyramid.
+
+    ``values``: ``sqrt(wh)``, the ``level`` k, the level's ``stride`` and the region's size in cells of that level
+    (``cells across`` = ``sqrt(wh) / stride``: between about 3.5 and 7 for every region not clamped at P2 or P5).
+    """
+    controls = {"w": int_slider(w, 1, image_size, 1, "box width (px)"),
+                "h": int_slider(h, 1, image_size, 1, "box height (px)")}
+    fig, axes = new_figure(figsize=(6.0, 4.2))
+    ax = axes[0, 0]
+
+    def draw(w, h):
+        k = int(fpn_level(w, h))
+        stride = STRIDES[k]
+        draw_pyramid(ax, image_size, level=k, box=(w, h))
+        ax.set_title(f"{w}x{h} box -> P{k} (k = floor(4 + log2(sqrt(wh)/224)))", fontsize=10)
+        return {"sqrt(wh)": float(np.sqrt(w * h)), "level": k, "stride": stride,
+                "cells across": float(np.sqrt(w * h) / stride)}
+
+    return Explorer(controls, fig, draw, title="Which pyramid level pools this region?")
+
+
+def spp_bins(size, n):
+    """Bin edges of ``adaptive_max_pool2d`` along one side: ``[(floor(i S / n), ceil((i + 1) S / n)), ...]``."""
+    return [(i * size // n, -(-(i + 1) * size // n)) for i in range(n)]
+
+
+def spp_explorer(height=13, width=9, channels=256, levels=(1, 2, 4)):
+    """Sliders for the feature-map size and the channels, check boxes for the pyramid levels -> the bins of each
+    level drawn on the map, and the SPPNet output length (the same for every size)."""
+    controls = {
+        "height": int_slider(height, 1, 40, 1, "map height H"),
+        "width": int_slider(width, 1, 40, 1, "map width W"),
+        "channels": int_slider(channels, 1, 512, 1, "channels C"),
+        "levels": widgets.SelectMultiple(options=[1, 2, 3, 4, 6], value=tuple(levels), description="bins n x n",
+                                         style={"description_width": "120px"}, layout=widgets.Layout(width="300px")),
+    }
+    fig, axes = new_figure(1, 3, figsize=(8.0, 3.0))
+
+    def draw(height, width, channels, levels):
+        levels = tuple(sorted(levels)) or (1,)
+        shown = levels[-3:]  # draw at most three levels
+        for ax in axes[0]:
+            ax.clear()
+            ax.axis("off")
+        for ax, n, color in zip(axes[0], shown, CYCLE):
+            ax.axis("on")
+            ax.set_xlim(0, width)
+            ax.set_ylim(height, 0)
+            ax.set_aspect("equal")
+            ax.set_xticks(range(width + 1) if width <= 20 else [])
+            ax.set_yticks(range(height + 1) if height <= 20 else [])
+            ax.tick_params(labelbottom=False, labelleft=False, length=0)
+            for (r0, r1) in spp_bins(height, n):
+                for (c0, c1) in spp_bins(width, n):
+                    ax.add_patch(mpl.patches.Rectangle((c0 + 0.08, r0 + 0.08), c1 - c0 - 0.16, r1 - r0 - 0.16,
+                                                       fill=True, facecolor=mpl.colors.to_rgba(color, 0.25),
+                                                       edgecolor=color, linewidth=1.5))
+            ax.set_title(f"{n}x{n} bins on {height}x{width}", fontsize=9)
+        return {"bins": sum(n * n for n in levels), "output length": spp_output_length(channels, levels),
+                "input values": channels * height * width}
+
+    return Explorer(controls, fig, draw, title="SPPNet: any H x W -> C * sum(n^2) numbers")
