@@ -4,7 +4,7 @@ Taught in ``notebooks/17_face_detection.ipynb``. A small, readable torch version
 network (25 convolutions, 8 detection branches), following the authors' released MXNet symbol
 ``symbol_10_560_25L_8scales_v1.py``:
 
-* only 3x3 convolutions and ReLU, **no batch normalisation**; the four down-sampling convolutions have
+* only 3x3 convolutions and ReLU, **no batch normalisation**; the five down-sampling convolutions have
   stride 2 and no padding (640 -> 319 -> 159 -> 79 -> 39 -> 19), all others stride 1 and padding 1;
 * residual units ``x + conv(relu(conv(relu(x))))`` on the pre-activation ``x``;
 * a branch after 8 of the units: ``relu`` then a head of 1x1 convolutions, 2 scores (face / background)
