@@ -195,3 +195,13 @@ def test_checker():
     assert not check_compound_scaling(linear_in_phi).passed
     assert check_compound_scaling(stub).not_implemented
     assert math.isclose(reference(1, 1.2, 1.1, 1.15)[3], 1.92027, rel_tol=1e-5)
+
+
+def test_mbconv_training_drops_whole_branches_per_sample():
+    torch.manual_seed(0)
+    block = E.MBConv(8, 8, drop_path_rate=0.5).train()
+    x = torch.randn(64, 8, 4, 4)
+    with torch.no_grad():
+        out = block(x)
+    passed_through = torch.tensor([torch.equal(o, i) for o, i in zip(out, x)])
+    assert 10 < passed_through.sum() < 54  # about half the samples skip the branch entirely
