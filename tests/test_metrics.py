@@ -436,3 +436,21 @@ def test_maxdets_caps_each_image_and_category_and_ignore_field_is_unused():
     ours = assert_same_as_pycocotools(gt, dets)
     assert ours.stats["AR100"] == 1.0 and ours.stats["AP"] == 1.0
     assert ours.stats["AR10"] == pytest.approx(10 / 60)
+
+
+def test_generators_are_deterministic():
+    assert synthetic_coco(n_images=5, seed=3) == synthetic_coco(n_images=5, seed=3)
+    assert synthetic_coco(n_images=5, seed=3) != synthetic_coco(n_images=5, seed=4)
+    assert crowded_scenes(n_images=3, seed=1) == crowded_scenes(n_images=3, seed=1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 6), st.integers(0, 12), st.data())
+def test_searchsorted_rows_equals_a_loop(rows, n, data):
+    from utils.metrics.coco import _searchsorted_rows
+
+    a = np.sort(np.array(data.draw(st.lists(st.integers(0, 15), min_size=rows * n, max_size=rows * n)),
+                         dtype=np.int64).reshape(rows, n), axis=1)
+    v = np.array(data.draw(st.lists(st.integers(0, 20), min_size=rows * 4, max_size=rows * 4)), dtype=np.int64).reshape(rows, 4)
+    expected = np.stack([np.searchsorted(a[i], v[i], side="left") for i in range(rows)])
+    np.testing.assert_array_equal(_searchsorted_rows(a, v), expected)
