@@ -73,3 +73,19 @@ LIGHT_FACE_DETECTORS = [
     {"name": "DBFace", "year": "not stated", "approach": "anchor-free, CenterNet-style centre heat map, "
      "+ landmarks", "size": "7.03 MB (MobileNetV3), 1.73 MB (Small-H)", "source": "dlunion/DBFace README"},
 ]
+
+# torchvision's FasterRCNN defaults (test time) and the Faster R-CNN paper's RPN training sampler.
+TWO_STAGE_DEFAULTS = {
+    "rpn_nms_thresh": 0.7, "rpn_post_nms_top_n_test": 1000, "rpn_fg_iou_thresh": 0.7, "rpn_bg_iou_thresh": 0.3,
+    "rpn_batch_size_per_image": 256, "rpn_positive_fraction": 0.5,
+    "box_batch_size_per_image": 512, "box_positive_fraction": 0.25, "roi_output_size": 7,
+    "source": "torchvision.models.detection.FasterRCNN keyword defaults; Ren et al. 2015 (256 anchors, 1:1)",
+}
+
+# COCO test-dev box AP, same ResNet-101-FPN backbone: the one-stage RetinaNet passes the two-stage
+# Faster R-CNN with FPN. Lin et al. 2017, "Focal Loss for Dense Object Detection", Table 2.
+COCO_AP_FOCAL_LOSS_TABLE2 = {
+    "Faster R-CNN w FPN (two-stage, ResNet-101-FPN)": 36.2,
+    "RetinaNet (one-stage, ResNet-101-FPN)": 39.1,
+    "RetinaNet (one-stage, ResNeXt-101-FPN)": 40.8,
+}
