@@ -65,3 +65,23 @@ def draw_detections_on_image(ax, gt_boxes, kept_boxes, dropped_boxes, size, titl
         ax.set_ylim(min(y2, size[1]), max(y1, 0))
     ax.grid(False)
     return ax
+
+
+OUTCOME_COLORS = {"TP": COLORS["kept"], "FP": COLORS["pred"], "ignored": COLORS["dropped"]}
+
+
+def draw_matches(ax, gt_boxes, gt_crowd, dt_boxes, dt_scores, outcomes, size, title=None):
+    """One image's evaluation: ground truth (teal; crowd regions dashed) and detections coloured by outcome
+    (TP dark blue, FP orange, ignored grey), each labelled with its outcome and score. Boxes are xyxy."""
+    from utils.plotting import image_axes
+
+    image_axes(ax, size[0], size[1], title)
+    gt_boxes = np.asarray(gt_boxes, float).reshape(-1, 4)
+    crowd = np.asarray(gt_crowd, bool)
+    draw_boxes(ax, gt_boxes[~crowd], color=COLORS["gt"], linewidth=3)
+    draw_boxes(ax, gt_boxes[crowd], labels=["crowd"] * int(crowd.sum()), color=COLORS["gt"], linewidth=2,
+               linestyle="--")
+    draw_boxes(ax, dt_boxes, labels=list(outcomes), scores=dt_scores, color=[OUTCOME_COLORS[o] for o in outcomes],
+               linewidth=1.5)
+    ax.grid(False)
+    return ax
