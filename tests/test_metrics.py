@@ -454,3 +454,21 @@ def test_searchsorted_rows_equals_a_loop(rows, n, data):
     v = np.array(data.draw(st.lists(st.integers(0, 20), min_size=rows * 4, max_size=rows * 4)), dtype=np.int64).reshape(rows, 4)
     expected = np.stack([np.searchsorted(a[i], v[i], side="left") for i in range(rows)])
     np.testing.assert_array_equal(_searchsorted_rows(a, v), expected)
+
+
+def test_plotting_helpers_draw_and_return_the_ap():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from utils.plotting.metrics import draw_ap_per_threshold, draw_matches, draw_pr_curve
+
+    precision, recall = precision_recall([0.9, 0.8, 0.7], [1, 0, 1], num_gt=3)
+    fig, axes = plt.subplots(1, 5)
+    for ax, method in zip(axes, ["voc11", "all_points", "coco101"]):
+        assert draw_pr_curve(ax, recall, precision, method) == average_precision(recall, precision, method)
+    draw_ap_per_threshold(axes[3], np.linspace(0.5, 0.95, 10), np.linspace(0.9, 0.1, 10), current=0.5)
+    draw_matches(axes[4], [[0, 0, 10, 10], [20, 0, 60, 40]], [False, True], [[1, 1, 10, 10]], [0.9], ["TP"], (80, 50))
+    assert len(axes[4].patches) == 3
+    plt.close(fig)
