@@ -472,3 +472,10 @@ def test_plotting_helpers_draw_and_return_the_ap():
     draw_matches(axes[4], [[0, 0, 10, 10], [20, 0, 60, 40]], [False, True], [[1, 1, 10, 10]], [0.9], ["TP"], (80, 50))
     assert len(axes[4].patches) == 3
     plt.close(fig)
+
+
+def test_detections_of_unlisted_categories_are_dropped_like_pycocotools():
+    gt, dt = synthetic_coco(n_images=6, n_categories=2, seed=4)
+    extra = dt + [{"image_id": 1, "category_id": 99, "bbox": [0, 0, 20, 20], "score": 0.99}]
+    assert coco_evaluate(gt, extra).stats == coco_evaluate(gt, dt).stats
+    assert_same_as_pycocotools(gt, extra)
