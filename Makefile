@@ -9,14 +9,17 @@ PYTEST_PARALLEL := -n 2 --dist loadfile
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab test unit nbval notebooks bench test-browser clean
+.PHONY: help install lab test unit nbval notebooks bench test-browser slides explore course clean
 
 help:
 	@echo "make lab        install (first time) and open JupyterLab on notebooks/"
 	@echo "make test       install (first time) and run every test: unit, property, parity and nbval"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel (outputs + widget state)"
 	@echo "make bench      speed ratios against reference implementations"
-	@echo "make test-browser  drive the widgets in headless Chromium (JupyterLab and Voila)"
+	@echo "make test-browser  drive the widgets in headless Chromium (JupyterLab, Voila, offline slides)"
+	@echo "make slides     export offline slide decks to course/slides/ (open index.html)"
+	@echo "make explore    serve every notebook as an app (Voila, code hidden) on localhost"
+	@echo "make course     regenerate the question bank and slide metadata from the notebooks"
 	@echo "make clean      remove the virtual environment"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -44,7 +47,7 @@ unit: $(STAMP)
 CHROMIUM ?= /usr/bin/chromium
 test-browser: $(STAMP)
 	@test -x $(CHROMIUM) || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else echo "Chromium is missing: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; fi; }
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -v tests/browser
 
@@ -59,6 +62,21 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Offline reveal.js decks of every notebook in course/slides/ (assets fetched once from the npm registry).
+slides: $(STAMP)
+	$(BIN)/python course/slides.py
+
+# Every notebook as an app (code hidden, widgets live) with Voila on localhost; the landing page lists them.
+EXPLORE_PORT ?= 8866
+explore: $(STAMP)
+	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(EXPLORE_PORT) \
+		--VoilaConfiguration.show_tracebacks=True
+
+# Regenerate what the course layer derives from the notebooks (question bank, slide metadata).
+course: $(STAMP)
+	$(BIN)/python course/build.py slide-metadata
+	$(BIN)/python course/build.py questions
 
 clean:
 	rm -rf $(VENV)
