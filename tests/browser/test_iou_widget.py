@@ -62,3 +62,13 @@ def test_jupyterlab_runs_the_notebook_and_the_slider_moves_iou(lab_server, brows
     widget.scroll_into_view_if_needed()
     before, after = check_slider_changes_iou(page, "jupyterlab")
     print(f"jupyterlab: IoU {before} -> {after}")
+
+
+def test_rise_presents_the_notebook_as_slides_in_jupyterlab(lab_server, browser):
+    """Lecture mode: the jupyterlab-rise extension serves the notebook as a live reveal.js slideshow."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{lab_server.base}/rise/01_iou.ipynb?token={lab_server.token}", wait_until="domcontentloaded")
+    page.locator(".reveal .slides > section").nth(4).wait_for(state="attached", timeout=90_000)
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(ARTIFACTS / "rise.png"))
+    assert page.locator(".reveal .slides > section").count() >= 5
