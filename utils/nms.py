@@ -315,3 +315,60 @@ def soft_nms(boxes, scores, method="gaussian", sigma=0.5, iou_threshold=0.3, sco
             s[remaining] *= np.exp(-(iou**2) / sigma)
         remaining = remaining[s[remaining] >= score_threshold]
     return np.array(keep, dtype=np.int64), np.array(new_scores, dtype=np.float64)
+
+
+def textbook_nms(boxes, scores, iou_threshold, plus_one=False, suppress_at_threshold=False):
+    """The classic numpy loop, kept as the reference that :func:`nms` is checked and timed against.
+
+    Sort by score; keep the top box; compute its IoU with every remaining box (vectorised); drop the
+    overlapping ones; repeat. One round of numpy calls per kept box, each over all remaining boxes.
+
+    Two switches reproduce conventions still found in old code (``notebooks/02_nms.ipynb`` measures them):
+
+    * ``plus_one=True``: widths and heights ``x2 - x1 + 1`` (integer pixel indices, Pascal VOC era);
+    * ``suppress_at_threshold=True``: keep only ``IoU < threshold``, so an IoU *equal* to the threshold
+      suppresses (torchvision keeps it: it suppresses only IoU strictly above the threshold).
+
+    With both ``False`` (the default) the result equals :func:`nms`.
+    """
+    boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
+    x1, y1, x2, y2 = boxes.T
+    extra = 1.0 if plus_one else 0.0
+    area = (x2 - x1 + extra) * (y2 - y1 + extra)
+    order = _rank_by_score(scores)
+    keep = []
+    while order.size > 0:
+        i, rest = order[0], order[1:]
+        keep.append(i)
+        w = np.maximum(0.0, np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]) + extra)
+        h = np.maximum(0.0, np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]) + extra)
+        inter = w * h
+        union = area[i] + area[rest] - inter
+        iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+        survives = iou < iou_threshold if suppress_at_threshold else iou <= np.float64(iou_threshold)
+        order = rest[survives]
+    return np.array(keep, dtype=np.int64)
+
+
+def nms_steps(boxes, scores, iou_threshold):
+    """Greedy NMS one kept box at a time, for drawing each step (``notebooks/02_nms.ipynb``).
+
+    Returns a list of ``K + 1`` dicts (``K`` = boxes kept). Step 0 is the input; step ``k`` has just kept
+    its ``current`` box and suppressed ``newly_suppressed`` with it. Each step holds int64 index arrays
+    ``kept`` (best first), ``suppressed``, ``newly_suppressed``, ``remaining`` (best first) and ``current``
+    (an int, or ``None`` at step 0). The last step's ``kept`` equals :func:`nms`.
+    """
+    boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
+    empty = np.zeros(0, dtype=np.int64)
+    remaining, kept, suppressed = _rank_by_score(scores), [], empty
+    steps = [dict(current=None, kept=empty, suppressed=empty, newly_suppressed=empty, remaining=remaining)]
+    while remaining.size:
+        i, rest = remaining[0], remaining[1:]
+        kept.append(int(i))
+        iou = box_iou(boxes[i:i + 1], boxes[rest])[0]  # (R,)
+        newly = rest[iou > np.float64(iou_threshold)]
+        suppressed = np.concatenate([suppressed, newly])
+        remaining = rest[~(iou > np.float64(iou_threshold))]
+        steps.append(dict(current=int(i), kept=np.array(kept, dtype=np.int64), suppressed=suppressed,
+                          newly_suppressed=newly, remaining=remaining))
+    return steps

@@ -11,3 +11,4 @@ from utils.data.detections import crowded_scenes, synthetic_coco
 from utils.data.digits import digits
 from utils.data.manifolds import spiral
 from utils.data.shapes import make_shapes
+from utils.data.nms import clustered_boxes, two_overlapping_objects

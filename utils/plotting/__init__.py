@@ -108,3 +108,4 @@ from utils.plotting.gan import draw_gan_1d, draw_gan_2d
 from utils.plotting.metrics import draw_ap_per_threshold, draw_pr_curve
 from utils.plotting.anchors import draw_anchor_rectangles, draw_size_clusters
 from utils.plotting.detectors import draw_detector_pipelines, draw_receptive_field
+from utils.plotting.nms import draw_nms_result
