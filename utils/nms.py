@@ -146,28 +146,36 @@ class _Grid:
         keep = keep[self.box]
         self.box, self.key = self.box[keep], self.key[keep]
 
-    def pairs(self, index):
-        """Pairs ``(i, j)``: ``i`` from ``index``, ``j`` a registered box sharing a cell (and a group) with it.
-        ``(P,)`` each; a pair that shares several cells appears several times."""
+    def sorted_cells(self, index):
+        """:meth:`cells` of ``index``, sorted by key: a small grid of just these boxes, for :meth:`pairs`."""
+        box, key = self.cells(index)
+        order = np.argsort(key, kind="stable")
+        return box[order], key[order]
+
+    def pairs(self, index, among=None):
+        """Pairs ``(i, j)``: ``i`` from ``index``, ``j`` a box sharing a cell (and a group) with it, taken from
+        the registered boxes, or from ``among`` (a :meth:`sorted_cells` result). ``(P,)`` int64 each; a pair
+        that shares several cells appears several times."""
         i, key = self.cells(index)
-        starts = np.searchsorted(self.key, key, side="left")  # registered boxes in the same cell
-        ends = np.searchsorted(self.key, key, side="right")
-        return np.repeat(i, ends - starts), self.box[_concat_ranges(starts, ends)]
+        box, keys = (self.box, self.key) if among is None else among
+        starts = np.searchsorted(keys, key, side="left")  # the boxes in the same cell: one run of keys
+        ends = np.searchsorted(keys, key, side="right")
+        return np.repeat(i, ends - starts), box[_concat_ranges(starts, ends)]
 
 
 def _greedy(boxes, group, iou_threshold, block_size=64, cells_per_box=2.0):
     """Greedy NMS on ``boxes`` already sorted best first; boxes of different ``group`` never interact.
 
     Works through the boxes in blocks of undecided boxes, best first (64 boxes, then twice as many each
-    time). For each block, the grid (:class:`_Grid`) lists the pairs (block box, undecided box) that share
-    a cell, the only pairs that can overlap; one vectorised IoU call tests them all. Then
+    time, so a few thousand boxes that barely overlap take a few blocks, not one round per box):
 
-    1. a greedy pass over the block's rows that suppress something decides the block exactly (every
-       better box is already decided), and
-    2. the kept boxes of the block suppress the later boxes they overlap.
+    1. inside the block, the pairs that share a grid cell (:class:`_Grid`) and overlap above the
+       threshold, and a greedy pass over them in rank order, decide every box of the block exactly
+       (every better box is already decided);
+    2. the kept boxes of the block then suppress the later boxes they overlap, again found through the
+       grid instead of comparing them with every remaining box of the image.
 
-    A dozen numpy rounds instead of one per kept box, and each box meets only its neighbours, not the
-    whole image. Returns the positions of the kept boxes, ascending (= best first).
+    Returns the positions of the kept boxes, ascending (= best first).
     """
     n = len(boxes)
     alive = np.ones(n, dtype=bool)  # not suppressed (so far)
@@ -181,27 +189,26 @@ def _greedy(boxes, group, iou_threshold, block_size=64, cells_per_box=2.0):
         block = start + np.flatnonzero(alive[start:])[:block_size]  # (m,) next undecided boxes, best first
         if block.size == 0:
             break
-        undecided = alive.copy()
-        undecided[:start] = False
-        grid.retain(undecided)  # the grid shrinks as boxes are decided
         start, block_size = block[-1] + 1, 2 * block_size
-        i, j = grid.pairs(block)  # (P,) candidate pairs: i in the block, j undecided, sharing a cell
-        i, j = i[i < j], j[i < j]  # i ranks above j: only i can suppress j
-        inside = j < start
-        # 1. Inside the block, in rank order: a box still alive when its turn comes is kept.
-        a, b = i[inside], j[inside]
+        # 1. Inside the block: a suppresses b (a ranks above b) if a is kept. Rows with nothing to
+        #    suppress never appear, so the Python loop runs only over boxes that overlap a later one.
+        a, b = grid.pairs(block, among=grid.sorted_cells(block))
+        a, b = a[a < b], b[a < b]
         suppresses = paired_iou_above(columns, a, b, threshold)
-        a, b = a[suppresses], b[suppresses]  # a suppresses b if a is kept
+        a, b = a[suppresses], b[suppresses]
         order = np.argsort(a, kind="stable")
         a, b = a[order], b[order]
         firsts = np.flatnonzero(np.diff(a, prepend=-1))  # where each suppressor's targets begin
-        for suppressor, targets in zip(a[firsts], np.split(b, firsts[1:])):  # rows of zeros never appear
-            if alive[suppressor]:
+        for suppressor, targets in zip(a[firsts], np.split(b, firsts[1:])):
+            if alive[suppressor]:  # still alive when its turn comes: kept
                 alive[targets] = False
-        # 2. Later boxes: suppressed by the kept boxes of the block.
-        later = ~inside & alive[i]
-        a, b = i[later], j[later]
-        alive[b[paired_iou_above(columns, a, b, threshold)]] = False
+        kept = block[alive[block]]
+        # 2. Later boxes: only the undecided ones that share a cell with a kept box are looked at.
+        undecided = alive.copy()
+        undecided[:start] = False
+        grid.retain(undecided)  # the grid shrinks as boxes are decided
+        i, j = grid.pairs(kept)
+        alive[j[paired_iou_above(columns, i, j, threshold)]] = False
     return np.flatnonzero(alive)
 
 
