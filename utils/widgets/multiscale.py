@@ -48,7 +48,7 @@ def fpn_level_explorer(w=64, h=64, image_size=800):
     """Sliders for a region's width and height (input pixels) -> its FPN level (equation 1), drawn on the pyramid.
 
     ``values``: ``sqrt(wh)``, the ``level`` k, the level's ``stride`` and the region's size in cells of that level
-    (``cells across`` = ``sqrt(wh) / stride``: between about 3.5 and 7 for every region not clamped at P2 or P5).
+    (``cells across`` = ``sqrt(wh) / stride``: 14 to 28 for every region not clamped at P2 or P5).
     """
     controls = {"w": int_slider(w, 1, image_size, 1, "box width (px)"),
                 "h": int_slider(h, 1, image_size, 1, "box height (px)")}
