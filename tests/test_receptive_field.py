@@ -100,11 +100,13 @@ def test_bad_input(args):
 
 def test_widget():
     e = receptive_field_explorer()
-    assert e.values["receptive field (px)"] == 143
-    e.controls["branch"].value = 1
+    assert e.values["receptive field (px)"] == 143 and e.values["faces it detects (px)"] == "40-70"
+    e.controls["layer"].value = 8
     assert e.values["receptive field (px)"] == 55 and e.values["faces it detects (px)"] == "10-15"
     e.controls["x"].value, e.controls["y"].value = 3, 3
     assert e.values["unit (row, col)"] == "(0, 0)" and e.values["unit centre (x, y)"] == "(3, 3)"
+    e.controls["layer"].value = 1
+    assert e.values["receptive field (px)"] == 3 and e.values["faces it detects (px)"] == "-"
 
 
 def test_checker():

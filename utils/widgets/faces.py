@@ -1,4 +1,4 @@
-"""Widget for ``notebooks/17_face_detection.ipynb``: one LFFD branch's receptive field on the portrait."""
+"""Widget for ``notebooks/17_face_detection.ipynb``: the receptive field of an LFFD layer on the portrait."""
 
 import ipywidgets as widgets
 import numpy as np
@@ -18,27 +18,40 @@ def lffd_branch_fields():
     return [layers[i] for i in branch_layers]
 
 
-def receptive_field_explorer(branch=4, x=260, y=200):
-    """Pick an LFFD branch and a point of the Grace Hopper portrait: the receptive field of the unit
-    whose centre is nearest the point is drawn, with every unit centre of that branch as a dot.
+def lffd_layer_fields():
+    """``(labels, fields)`` for the 25 convolutions of LFFD v1: ``"conv8 (branch 1)"``-style labels and their
+    :class:`utils.receptive_field.LayerRF`."""
+    kernels, strides, paddings, branch_layers = chain_specs()
+    fields = receptive_fields(kernels, strides, paddings)
+    labels = [f"conv{i + 1}" + (f" (branch {branch_layers.index(i) + 1})" if i in branch_layers else "")
+              for i in range(len(fields))]
+    return labels, fields
 
-    ``values``: ``receptive field (px)``, ``stride (px)``, ``faces it detects (px)``, ``unit (row, col)``
-    and ``unit centre (x, y)``.
+
+def receptive_field_explorer(layer=15, x=260, y=200):
+    """Pick one of LFFD's 25 convolutions and a point of the Grace Hopper portrait: the receptive field of
+    the unit whose centre is nearest the point is drawn, with every unit centre of that layer as a dot.
+
+    ``layer`` is 1-based (``conv1`` ... ``conv25``). ``values``: ``receptive field (px)``, ``stride (px)``,
+    ``faces it detects (px)`` (``-`` for a layer without a branch), ``unit (row, col)`` and
+    ``unit centre (x, y)``.
     """
     image = grace_hopper()
     H, W = image.shape[:2]
-    fields = lffd_branch_fields()
+    labels, fields = lffd_layer_fields()
+    branch_of = {label: int(label.split("branch ")[1][:-1]) for label in labels if "branch" in label}
     controls = {
-        "branch": widgets.Dropdown(options=list(range(1, 9)), value=branch, description="branch",
-                                   style={"description_width": "120px"}, layout=widgets.Layout(width="300px")),
+        "layer": widgets.Dropdown(options=[(label, i + 1) for i, label in enumerate(labels)], value=layer,
+                                  description="layer", style={"description_width": "120px"},
+                                  layout=widgets.Layout(width="300px")),
         "x": int_slider(x, 0, W - 1, 1, "x (px)"),
         "y": int_slider(y, 0, H - 1, 1, "y (px)"),
     }
     fig, axes = new_figure(figsize=(4.4, 5.0))
     ax = axes[0, 0]
 
-    def draw(branch, x, y):
-        f = fields[branch - 1]
+    def draw(layer, x, y):
+        f, label = fields[layer - 1], labels[layer - 1]
         # Units whose centres (start + i * jump) fall inside the image.
         n_cols = int(np.floor((W - 1 - f.start) / f.jump)) + 1
         n_rows = int(np.floor((H - 1 - f.start) / f.jump)) + 1
@@ -47,15 +60,19 @@ def receptive_field_explorer(branch=4, x=260, y=200):
         cx = f.start + np.arange(n_cols) * f.jump
         cy = f.start + np.arange(n_rows) * f.jump
         centres = np.stack(np.meshgrid(cx, cy), axis=-1).reshape(-1, 2)
-        lo, hi = LFFD_V1_BRANCHES["face_min"][branch - 1], LFFD_V1_BRANCHES["face_max"][branch - 1]
+        if label in branch_of:
+            b = branch_of[label] - 1
+            faces = f"{LFFD_V1_BRANCHES['face_min'][b]}-{LFFD_V1_BRANCHES['face_max'][b]}"
+        else:
+            faces = "-"
         ax.clear()
         draw_receptive_field(ax, image, rf_box(f, row, col), centres,
-                             title=f"branch {branch}: RF {f.rf} px, stride {f.jump} px, faces {lo}-{hi} px")
+                             title=f"{label}: RF {f.rf} px, stride {f.jump} px, faces {faces} px")
         ax.title.set_fontsize(9)
         return {
             "receptive field (px)": f.rf,
             "stride (px)": f.jump,
-            "faces it detects (px)": f"{lo}-{hi}",
+            "faces it detects (px)": faces,
             "unit (row, col)": f"({row}, {col})",
             "unit centre (x, y)": f"({f.start + col * f.jump:g}, {f.start + row * f.jump:g})",
         }
