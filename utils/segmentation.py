@@ -60,3 +60,32 @@ def soft_dice_loss(probs, target, eps=1.0):
     p, g = probs.flatten(1), target.flatten(1)  # (B, N)
     dice = (2 * (p * g).sum(1) + eps) / (p.sum(1) + g.sum(1) + eps)
     return 1 - dice.mean()
+
+
+def train_epoch(net, optimizer, images, masks, batch_size=16, generator=None):
+    """One epoch of binary segmentation training with ``BCE + soft Dice`` on shuffled mini-batches.
+
+    ``net`` maps ``(B, C, H, W)`` images to ``(B, 1, H, W)`` logits; ``images`` and ``masks`` are tensors
+    ``(N, C, H, W)`` and ``(N, 1, H, W)`` (0/1 floats). ``generator`` (a seeded ``torch.Generator``) fixes the order.
+    Returns the mean loss over the batches (a float).
+    """
+    net.train()
+    order = torch.randperm(len(images), generator=generator)
+    losses = []
+    for start in range(0, len(images), batch_size):
+        idx = order[start:start + batch_size]
+        logits = net(images[idx])
+        target = masks[idx]
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(logits, target) + soft_dice_loss(torch.sigmoid(logits), target)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return float(np.mean(losses))
+
+
+@torch.no_grad()
+def predict_probs(net, images):
+    """Probabilities ``sigmoid(net(images))`` in eval mode, as a numpy array ``(N, 1, H, W)``."""
+    net.eval()
+    return torch.sigmoid(net(images)).numpy()
