@@ -135,3 +135,21 @@ def test_checker():
     assert check_unet_output_size(ours).passed
     assert not check_unet_output_size(lambda s: s - 184 if s % 16 == 12 else None).passed
     assert not check_unet_output_size(lambda s: s - 184).passed
+
+
+@pytest.mark.parametrize("size,depth,padding", [(572, 4, 0), (204, 4, 0), (64, 3, 1)])
+def test_trace_matches_every_module_output(size, depth, padding):
+    net = U.UNet(1, 1, base=2, depth=depth, padding=padding).eval()
+    seen = []
+    modules = [*net.down, net.bottom]
+    for up, block in zip(net.up, net.up_conv):
+        modules += [up, block]
+    for m in modules:
+        m.register_forward_hook(lambda mod, inp, out: seen.append(out.shape[-1]))
+    with torch.no_grad():
+        net(torch.randn(1, 1, size, size))
+    trace = dict(U.unet_size_trace(size, depth, padding))
+    down = [trace[f"down {l + 1} convs"] for l in range(depth)]
+    up = [v for l in range(depth) for v in (trace[f"up-conv {l + 1}"], trace[f"up {l + 1} convs"])]
+    # forward order: the down blocks, the bottom, then up-conv / up block pairs
+    assert seen[:depth] == down and seen[depth] == trace["bottom convs"] and seen[depth + 1:] == up

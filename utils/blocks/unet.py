@@ -43,15 +43,12 @@ def center_crop(x, size):
     return x[..., top:top + h, left:left + w]
 
 
-def unet_output_size(size, depth=4, padding=0):
-    """Output side length of a :class:`UNet` for an input side ``size``, or ``ValueError`` if it does not work.
+def unet_size_trace(size, depth=4, padding=0):
+    """Every feature-map side along a :class:`UNet`, as ``[(step, side), ...]``, or ``ValueError`` if ``size`` fails.
 
-    Valid convs (``padding=0``): each level's double conv takes 4 pixels (``s -> s - 4``), each pool needs an even
-    size (``s -> s / 2``), each up-convolution doubles (``s -> 2 s``). Same convs (``padding=1``): the double convs
-    keep the size, so ``size`` must be divisible by ``2 ** depth``. Every map must keep a positive size.
-
-    >>> unet_output_size(572)
-    388
+    Valid convs (``padding=0``): each double conv takes 4 pixels (``s -> s - 4``), each pool needs an even size
+    (``s -> s / 2``), each up-convolution doubles (``s -> 2 s``). Same convs (``padding=1``): the double convs keep
+    the size, so ``size`` must be divisible by ``2 ** depth``. Every map must keep a positive size.
     """
     if int(size) != size or size < 1:
         raise ValueError(f"size must be a positive integer, got {size!r}")
@@ -59,18 +56,35 @@ def unet_output_size(size, depth=4, padding=0):
         raise ValueError(f"padding must be 0 (valid, as in the paper) or 1 (same), got {padding!r}")
     shrink = 4 * (1 - padding)  # pixels lost by one double conv
     s = int(size)
+    trace = [("input", s)]
     for level in range(depth):
         s -= shrink
+        trace.append((f"down {level + 1} convs", s))
         if s < 2 or s % 2:
             raise ValueError(f"size {size} does not work: the map before pooling {level + 1} is {s} pixels "
                              f"(it must be even and >= 2)")
         s //= 2
-    s -= shrink  # the bottom double conv
-    for _ in range(depth):
-        s = 2 * s - shrink
-    if s < 1:
-        raise ValueError(f"size {size} is too small: the output would be {s} pixels")
-    return s
+        trace.append((f"pool {level + 1}", s))
+    s -= shrink
+    trace.append(("bottom convs", s))
+    for level in range(depth):
+        s *= 2
+        trace.append((f"up-conv {level + 1}", s))
+        s -= shrink
+        trace.append((f"up {level + 1} convs", s))
+    if min(side for _, side in trace) < 1:
+        raise ValueError(f"size {size} is too small: a map would have {min(side for _, side in trace)} pixels")
+    return trace
+
+
+def unet_output_size(size, depth=4, padding=0):
+    """Output side length of a :class:`UNet` for an input side ``size``, or ``ValueError`` if it does not work
+    (see :func:`unet_size_trace` for the rules).
+
+    >>> unet_output_size(572)
+    388
+    """
+    return unet_size_trace(size, depth, padding)[-1][1]
 
 
 def valid_unet_sizes(low, high, depth=4, padding=0):
