@@ -132,7 +132,6 @@ def h_swish(x):
 
 # --- the two measurements of notebook 10 -------------------------------------------------------------
 
-@torch.no_grad()
 def channels_affected(layer, x, channel, delta=1.0):
     """Which output channels of ``layer(x)`` change when input ``channel`` of ``x`` is changed by ``delta``.
 
@@ -145,7 +144,9 @@ def channels_affected(layer, x, channel, delta=1.0):
         raise ValueError(f"channel must be in [0, {x.shape[1]}), got {channel}")
     nudged = x.clone()
     nudged[:, channel] += delta
-    return (layer(nudged) - layer(x)).abs().amax(dim=(0, 2, 3)) > 0
+    with torch.no_grad():
+        change = (layer(nudged) - layer(x)).abs().amax(dim=(0, 2, 3))  # (C_out,)
+    return change > 0
 
 
 def relu_embedding(points, n, seed=0):
