@@ -16,4 +16,6 @@ from utils.checks.cost import check_grouped_conv_params, check_residual_jacobian
 from utils.checks.detectors import check_candidate_count, check_cells_covered
 from utils.checks.receptive_field import check_receptive_field
 from utils.checks.multiscale import check_fpn_level, check_spp_length, check_unet_output_size
+from utils.checks.models import check_lineage
+from utils.checks.losses import check_focal_loss
 from utils.checks.nms import check_nms

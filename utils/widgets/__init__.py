@@ -17,4 +17,6 @@ from utils.widgets.detectors import candidate_count_explorer, small_object_explo
 from utils.widgets.faces import receptive_field_explorer
 from utils.widgets.multiscale import fpn_level_explorer, spp_explorer
 from utils.widgets.unet import mask_threshold_explorer
+from utils.widgets.models import model_map_explorer
+from utils.widgets.losses import focal_loss_explorer
 from utils.widgets.nms import nms_steps_explorer, nms_threshold_explorer, soft_nms_explorer
