@@ -95,3 +95,11 @@ def test_grouped_conv_checker():
     assert check_grouped_conv_params(lambda c_in, c_out, k, g: c_out * (c_in // g) * k * k).passed
     report = check_grouped_conv_params(lambda c_in, c_out, k, g: (c_out // g) * c_in * k * k // g)
     assert not report.passed
+
+
+@pytest.mark.parametrize("form", [X.SplitTransformMerge, X.EarlyConcatenation])
+def test_forms_reject_bad_arguments(form):
+    with pytest.raises(ValueError, match="cardinality"):
+        form(8, 8, cardinality=0, d=2)
+    with pytest.raises(ValueError, match="d must"):
+        form(8, 8, cardinality=2, d=0)

@@ -24,7 +24,7 @@ Three ways to write the same function (BatchNorm after each conv, as in the pape
 import torch
 from torch import nn
 
-from utils.blocks.resnet import Bottleneck, check_image_batch, projection
+from utils.blocks.resnet import Bottleneck, _check_channels, check_image_batch, projection
 
 
 def resnext_block(in_channels, out_channels, cardinality=32, d=4, stride=1):
@@ -44,6 +44,7 @@ class SplitTransformMerge(nn.Module):
 
     def __init__(self, in_channels, out_channels, cardinality=32, d=4, stride=1):
         super().__init__()
+        _check_channels(in_channels=in_channels, out_channels=out_channels, cardinality=cardinality, d=d, stride=stride)
         self.in_channels = in_channels
         self.paths = nn.ModuleList(
             nn.Sequential(
@@ -68,6 +69,7 @@ class EarlyConcatenation(nn.Module):
 
     def __init__(self, in_channels, out_channels, cardinality=32, d=4, stride=1):
         super().__init__()
+        _check_channels(in_channels=in_channels, out_channels=out_channels, cardinality=cardinality, d=d, stride=stride)
         self.in_channels = in_channels
         self.paths = nn.ModuleList(
             nn.Sequential(
