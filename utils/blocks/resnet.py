@@ -33,10 +33,16 @@ def _check_channels(**channels):
 
 
 def projection(in_channels, out_channels, stride):
-    """The shortcut: identity if the shape is kept, else 1x1 conv (same stride) + BN, ``(B, C_in, H, W) -> (B, C_out, H/s, W/s)``."""
+    """The shortcut, ``(B, C_in, H, W) -> (B, C_out, H/s, W/s)``.
+
+    The identity if the shape is kept, else a projection: 1x1 conv with the block's stride, then BN.
+    """
     if stride == 1 and in_channels == out_channels:
         return nn.Identity()
-    return nn.Sequential(nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False), nn.BatchNorm2d(out_channels))
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False),
+        nn.BatchNorm2d(out_channels),
+    )
 
 
 class BasicBlock(nn.Module):
