@@ -88,3 +88,14 @@ def test_checker_passes_nms_and_flags_bugs():
 
     report = check_nms(stub)
     assert report.not_implemented and "not implemented yet" in str(report)
+
+
+def test_portrait_candidates_are_sorted_and_complete():
+    from utils.data.nms import portrait_face_candidates
+
+    image, boxes, scores = portrait_face_candidates()
+    raw_boxes, raw_scores = haar_face_candidates(grace_hopper())
+    assert image.shape == (600, 512, 3)
+    assert (np.diff(scores) <= 0).all()
+    as_set = lambda b, s: sorted(map(tuple, np.c_[b, s].round(9).tolist()))
+    assert as_set(boxes, scores) == as_set(raw_boxes, raw_scores)

@@ -12,3 +12,4 @@ from utils.data.digits import digits
 from utils.data.manifolds import spiral
 from utils.data.shapes import make_shapes
 from utils.data.nms import clustered_boxes, two_overlapping_objects
+from utils.data.nms import portrait_face_candidates

@@ -50,3 +50,19 @@ def two_overlapping_objects(n_per_object=6, seed=0, jitter=0.03):
     scores = top[owner] - 0.1 * rng.uniform(0.05, 1.0, len(owner))
     scores[::n_per_object] = top
     return gt, np.round(boxes, 1), np.round(scores, 3), owner
+
+
+def portrait_face_candidates():
+    """``(image, boxes, scores)``: the Grace Hopper portrait and its raw Haar-cascade face candidates
+    (:func:`utils.data.haar_face_candidates`, real detector output), **sorted by decreasing score**
+    (then by coordinates).
+
+    OpenCV runs the cascade's scales on several threads, so the order in which it returns the same
+    candidates changes from run to run; sorting makes the indices reproducible.
+    """
+    from utils.data.images import grace_hopper, haar_face_candidates
+
+    image = grace_hopper()
+    boxes, scores = haar_face_candidates(image)
+    order = np.lexsort((boxes[:, 3], boxes[:, 2], boxes[:, 1], boxes[:, 0], -scores))  # last key first
+    return image, boxes[order], scores[order]

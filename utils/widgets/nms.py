@@ -5,8 +5,7 @@ import functools
 
 import numpy as np
 
-from utils.data import grace_hopper, haar_face_candidates
-from utils.data.nms import two_overlapping_objects
+from utils.data.nms import portrait_face_candidates, two_overlapping_objects
 from utils.nms import nms, nms_steps, soft_nms
 from utils.plotting import COLORS, draw_boxes, image_axes, show_image
 from utils.plotting.nms import draw_nms_result
@@ -30,10 +29,8 @@ def _clear_boxes(ax):
 
 @functools.lru_cache(maxsize=None)
 def portrait_candidates():
-    """``(image, boxes, scores)``: the portrait and the cascade's 66 raw candidates (computed once)."""
-    image = grace_hopper()
-    boxes, scores = haar_face_candidates(image)
-    return image, boxes, scores
+    """``(image, boxes, scores)``: the portrait and the cascade's 66 raw candidates, best first (computed once)."""
+    return portrait_face_candidates()
 
 
 def nms_steps_explorer(iou_threshold=0.3, step=1):
