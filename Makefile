@@ -19,7 +19,7 @@ help:
 	@echo "make test-browser  drive the widgets in headless Chromium (JupyterLab, Voila, offline slides)"
 	@echo "make slides     export offline slide decks to course/slides/ (open index.html)"
 	@echo "make explore    serve every notebook as an app (Voila, code hidden) on localhost"
-	@echo "make course     regenerate the question bank and slide metadata from the notebooks"
+	@echo "make course     regenerate the question bank, errata and slide metadata from the notebooks"
 	@echo "make clean      remove the virtual environment"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -73,10 +73,11 @@ explore: $(STAMP)
 	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(EXPLORE_PORT) \
 		--VoilaConfiguration.show_tracebacks=True
 
-# Regenerate what the course layer derives from the notebooks (question bank, slide metadata).
+# Regenerate what the course layer derives from the notebooks (question bank, errata, slide metadata).
 course: $(STAMP)
 	$(BIN)/python course/build.py slide-metadata
 	$(BIN)/python course/build.py questions
+	$(BIN)/python course/build.py errata
 
 clean:
 	rm -rf $(VENV)

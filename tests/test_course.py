@@ -18,6 +18,17 @@ def test_question_bank_is_generated_from_the_current_notebooks():
     )
 
 
+def test_errata_are_generated_from_the_current_notebooks():
+    assert (ROOT / "course" / "errata.md").read_text(encoding="utf-8") == build.render_errata(), (
+        "run `python course/build.py errata`"
+    )
+
+
+def test_every_notebook_corrects_the_seed():
+    for path in NOTEBOOKS:
+        assert build.seed_corrections(build.load(path)), f"{path.name}: no '### Correcting the seed' subsection"
+
+
 def test_every_question_in_a_notebook_is_parsed_into_the_bank():
     for path in NOTEBOOKS:
         nb = build.load(path)
@@ -31,6 +42,13 @@ def test_syllabus_covers_all_23_seed_questions_and_every_notebook():
     assert [int(r) for r in rows] == list(range(1, 24))
     for path in NOTEBOOKS:
         assert path.stem in syllabus, f"{path.name} missing from the syllabus"
+
+
+def test_syllabus_status_matches_the_notebooks_on_disk():
+    syllabus = (ROOT / "course" / "syllabus.md").read_text(encoding="utf-8")
+    for number, target, status in re.findall(r"^\| (\d+) \|.*?\]\(\.\./notebooks/([^)]+)\) \| (\w+) \|$", syllabus, re.MULTILINE):
+        exists = (ROOT / "notebooks" / target).exists()
+        assert status == ("done" if exists else "planned"), f"seed question {number}: status {status}, notebook exists: {exists}"
 
 
 def test_readme_lists_every_notebook():
