@@ -57,6 +57,7 @@ nbval: $(STAMP)
 # Re-run notebooks top to bottom and save outputs and widget state. `make notebooks NB=notebooks/01_iou.ipynb` for one.
 NB ?= $(NOTEBOOKS)
 notebooks: $(STAMP)
+	$(BIN)/python course/build.py slide-metadata
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True $(NB)
 
