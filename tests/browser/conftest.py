@@ -103,3 +103,14 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def explore_server():
+    """The server of ``make explore``: Voila on the whole notebooks/ folder (landing page + every notebook)."""
+    server = Server("explore", [
+        str(BIN / "voila"), "notebooks", "--no-browser", "--port={port}", "--Voila.ip=127.0.0.1",
+        "--VoilaConfiguration.show_tracebacks=True",
+    ], "/")
+    yield server
+    server.stop()
