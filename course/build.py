@@ -56,6 +56,8 @@ def render_page(heading, intro, section):
     for path in notebooks():
         nb = load(path)
         body = section(path, nb)
+        # a notebook links its neighbours as "12_vit.ipynb"; from course/ they are "../notebooks/12_vit.ipynb"
+        body = [re.sub(r"\]\((\d\d_[\w-]+\.ipynb)", r"](../notebooks/\1", line) for line in body]
         while body and not body[-1]:
             body = body[:-1]
         if body:
