@@ -81,11 +81,13 @@ def voila_server():
 
 
 @pytest.fixture
-def lab_server():
+def lab_server(tmp_path, request):
+    """JupyterLab on a copy of notebooks/: the front end saves what it opens, and the tests must not edit the repo."""
     token = secrets.token_hex(16)
     root = ["--allow-root"] if os.geteuid() == 0 else []
-    server = Server("jupyterlab", [
-        str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", "--port={port}", "--notebook-dir=notebooks",
+    notebooks = shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    server = Server(f"jupyterlab-{request.node.name}", [
+        str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", "--port={port}", f"--notebook-dir={notebooks}",
         "--IdentityProvider.token={token}", "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", *root,
     ], "/api/status", token=token)

@@ -1,14 +1,15 @@
 """``make explore``: Voila's landing page lists every notebook, and every notebook renders as an app.
 
 Voila executes each notebook on request, so this is also a check that every notebook runs as an app (cwd, widgets,
-no traceback). Fetched over HTTP; the widgets themselves are driven in a browser by ``test_iou_widget.py``.
+no traceback). The landing page is drawn by script, so it is read in the browser; the apps are fetched over HTTP
+(the widgets themselves are driven in a browser by ``test_iou_widget.py``).
 """
 
 import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from conftest import ARTIFACTS, ROOT
 
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -18,10 +19,13 @@ def fetch(url):
         return response.status, response.read().decode("utf-8", "replace")
 
 
-def test_landing_page_lists_every_notebook(explore_server):
-    status, html = fetch(explore_server.base + "/")
-    assert status == 200
-    missing = [name for name in NOTEBOOKS if name not in html]
+def test_landing_page_lists_every_notebook(explore_server, browser):
+    page = browser.new_page(viewport={"width": 1200, "height": 1400})
+    page.goto(explore_server.base + "/", wait_until="domcontentloaded")
+    page.locator(f"a:has-text('{NOTEBOOKS[-1]}')").first.wait_for(timeout=60_000)  # the list is drawn by script
+    page.screenshot(path=str(ARTIFACTS / "explore_landing.png"), full_page=True)
+    links = page.locator("a").all_inner_texts()
+    missing = [name for name in NOTEBOOKS if not any(name in text for text in links)]
     assert not missing, f"not on the landing page: {missing}"
 
 

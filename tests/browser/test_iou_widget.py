@@ -56,7 +56,8 @@ def test_jupyterlab_runs_the_notebook_and_the_slider_moves_iou(lab_server, brows
     page.get_by_role("menuitem", name=re.compile(r"^Run$")).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
     widget = page.locator(".jp-OutputArea-output .widget-slider").first
-    widget.wait_for(timeout=120_000)
+    # "attached", not "visible": Run All scrolls to the last cell, and JupyterLab hides cells out of view.
+    widget.wait_for(state="attached", timeout=120_000)
     # Let "Run All" finish: a slider move is only answered once the kernel is free.
     page.get_by_text(re.compile(r"\| Idle")).first.wait_for(timeout=120_000)
     widget.scroll_into_view_if_needed()
