@@ -1,5 +1,9 @@
 """The shared course helpers: IoU widget, exercise checker, source display, progress bar, data."""
 
+import io
+
+import matplotlib.image
+import matplotlib.layout_engine
 import numpy as np
 import pytest
 
@@ -109,3 +113,45 @@ def test_figure_to_png():
     fig, axes = new_figure()
     axes[0, 0].plot([0, 1], [0, 1])
     assert figure_to_png(fig).startswith(b"\x89PNG")
+    fig, axes = new_figure(figsize=(2.0, 1.5))
+    png = figure_to_png(fig)
+    assert matplotlib.image.imread(io.BytesIO(png)).shape[:2] == (120, 160)  # 80 dpi, fixed size
+
+
+def test_explorer_keeps_the_first_layout_and_updates_the_image():
+    explorer = iou_explorer()
+    engine = explorer.fig.get_layout_engine()  # placed once by constrained layout, then frozen
+    assert not isinstance(engine, matplotlib.layout_engine.ConstrainedLayoutEngine)
+    position = explorer.fig.axes[0].get_position().bounds
+    first = explorer.image.value
+    explorer.controls["cx"].value = 20
+    assert explorer.image.value != first and explorer.fig.axes[0].get_position().bounds == position
+
+
+def test_clear_artists_keeps_the_axes_set_up():
+    from utils.plotting import draw_boxes, image_axes
+    from utils.widgets.explorer import clear_artists, new_figure
+
+    fig, axes = new_figure()
+    ax = axes[0, 0]
+    image_axes(ax, 100, 50, "title")
+    ax.set_autoscale_on(False)
+    draw_boxes(ax, [[10, 10, 40, 30], [50, 5, 90, 45]], labels=["a", "b"])
+    ax.plot([0, 1], [0, 1])
+    ax.legend(["line"])
+    assert len(ax.patches) == 2 and len(ax.texts) == 2
+    assert ax.get_xlim() == (0, 100) and ax.get_ylim() == (50, 0)  # fixed limits: the boxes do not move them
+    clear_artists(ax)
+    assert not ax.patches and not ax.texts and not ax.lines and ax.get_legend() is None
+    assert ax.get_title() == "title" and ax.get_xlabel() == "x (px)" and ax.get_xlim() == (0, 100)
+
+
+def test_draw_boxes_grows_autoscaled_axes():
+    from utils.plotting import draw_boxes
+    from utils.widgets.explorer import new_figure
+
+    fig, axes = new_figure()
+    ax = axes[0, 0]
+    draw_boxes(ax, [[100, 200, 300, 400]])
+    ax.autoscale_view()
+    assert ax.get_xlim()[1] >= 300 and ax.get_ylim()[1] >= 400

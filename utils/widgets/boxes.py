@@ -4,7 +4,7 @@ import numpy as np
 
 from utils import boxes
 from utils.plotting.boxes import draw_iou_pair
-from utils.widgets.explorer import Explorer, new_figure, slider
+from utils.widgets.explorer import Explorer, clear_artists, new_figure, slider
 
 GROUND_TRUTH = np.array([30.0, 30.0, 70.0, 60.0])  # the fixed box, xyxy
 
@@ -37,7 +37,7 @@ def iou_explorer(cx=60.0, cy=55.0, w=40.0, h=30.0):
 
     def draw(cx, cy, w, h):
         pred = boxes.box_convert([[cx, cy, w, h]], "cxcywh", "xyxy")[0]
-        ax.clear()
+        clear_artists(ax)
         draw_iou_pair(ax, GROUND_TRUTH, pred, title="ground truth (teal) vs prediction (orange)")
         return iou_family(GROUND_TRUTH, pred)
 

@@ -12,10 +12,14 @@ Tests drive an explorer in the kernel: set ``explorer.controls["name"].value`` a
 import io
 
 import ipywidgets as widgets
+import matplotlib as mpl
+import matplotlib.image
+import matplotlib.layout_engine
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from utils.plotting import STYLE
-import matplotlib as mpl
 
 
 def new_figure(nrows=1, ncols=1, figsize=(6.4, 4.0), **subplot_kw):
@@ -26,11 +30,24 @@ def new_figure(nrows=1, ncols=1, figsize=(6.4, 4.0), **subplot_kw):
     return fig, axes
 
 
+def clear_artists(ax):
+    """Remove what was drawn on ``ax`` (lines, patches, texts, collections, images, legend) but keep its set-up.
+
+    Cheaper than ``ax.clear()`` in a widget update: the axis, ticks and labels are not rebuilt on every move.
+    """
+    for artist in [*ax.lines, *ax.patches, *ax.texts, *ax.collections, *ax.images]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+
+
 def figure_to_png(fig):
-    """Render ``fig`` to PNG bytes."""
-    buffer = io.BytesIO()
+    """Render ``fig`` to PNG bytes: one Agg draw and a fast PNG encoding (``savefig`` costs about 40% more)."""
     with mpl.rc_context(STYLE):
-        fig.savefig(buffer, format="png")
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+    buffer = io.BytesIO()
+    mpl.image.imsave(buffer, np.asarray(canvas.buffer_rgba()), format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -73,6 +90,10 @@ class Explorer(widgets.HBox):
         kwargs = {name: control.value for name, control in self.controls.items()}
         self.values = self._draw(**kwargs)
         self.image.value = figure_to_png(self.fig)
+        # Constrained layout is half the cost of a redraw. The first render has placed the axes; the controls only
+        # change what is drawn inside them, so keep those positions and skip the layout on every later update.
+        if isinstance(self.fig.get_layout_engine(), mpl.layout_engine.ConstrainedLayoutEngine):
+            self.fig.set_layout_engine("none")
         rows = "".join(
             f"<tr><td style='padding-right:1em'>{k}</td><td style='text-align:right'><code>{_format(v)}</code></td></tr>"
             for k, v in self.values.items()

@@ -19,6 +19,7 @@ def _portrait_axes(figsize=(4.2, 4.4)):
     ax = axes[0, 0]
     show_image(ax, image[::2, ::2])  # half resolution is plenty on screen and renders faster
     ax.images[0].set_extent((0, image.shape[1], image.shape[0], 0))  # keep pixel coordinates of the full image
+    ax.set_autoscale_on(False)  # the image fixes the limits: boxes drawn later need no data-limit bookkeeping
     return fig, ax
 
 
