@@ -1,11 +1,13 @@
 """Widget for ``notebooks/17_face_detection.ipynb``: the receptive field of an LFFD layer on the portrait."""
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
 
 from utils.blocks.lffd import chain_specs
 from utils.data.detector_facts import LFFD_V1_BRANCHES
 from utils.data.images import grace_hopper
+from utils.plotting import STYLE
 from utils.plotting.detectors import draw_receptive_field
 from utils.receptive_field import receptive_fields, rf_box
 from utils.widgets.explorer import Explorer, int_slider, new_figure
@@ -49,6 +51,17 @@ def receptive_field_explorer(layer=15, x=260, y=200):
     }
     fig, axes = new_figure(figsize=(4.4, 5.0))
     ax = axes[0, 0]
+    # Draw the portrait, the unit centres and the receptive field once; a move then only moves the dots and the box
+    # and changes the title's text. (axes.titley = 1.0 pins the title where it goes anyway: skips a search for
+    # labels above the axes on every redraw.)
+    with mpl.rc_context({**STYLE, "axes.titley": 1.0}):
+        # the portrait (uint8 RGB) with an opaque alpha channel: the same pixels, but matplotlib no longer has to
+        # add that channel to the 600x512 image on every redraw
+        rgba = np.dstack([image, np.full((H, W), 255, dtype=np.uint8)])
+        draw_receptive_field(ax, rgba, [0, 0, 1, 1], np.zeros((1, 2)), title=" ")
+        dots, box = ax.lines[-1], ax.patches[-1]
+        ax.title.set_fontsize(9)
+        ax.set_autoscale_on(False)
 
     def draw(layer, x, y):
         f, label = fields[layer - 1], labels[layer - 1]
@@ -65,10 +78,10 @@ def receptive_field_explorer(layer=15, x=260, y=200):
             faces = f"{LFFD_V1_BRANCHES['face_min'][b]}-{LFFD_V1_BRANCHES['face_max'][b]}"
         else:
             faces = "-"
-        ax.clear()
-        draw_receptive_field(ax, image, rf_box(f, row, col), centres,
-                             title=f"{label}: RF {f.rf} px, stride {f.jump} px, faces {faces} px")
-        ax.title.set_fontsize(9)
+        dots.set_data(centres[:, 0], centres[:, 1])
+        x1, y1, x2, y2 = np.asarray(rf_box(f, row, col), float)
+        box.set_bounds(x1, y1, x2 - x1, y2 - y1)
+        ax.title.set_text(f"{label}: RF {f.rf} px, stride {f.jump} px, faces {faces} px")
         return {
             "receptive field (px)": f.rf,
             "stride (px)": f.jump,
