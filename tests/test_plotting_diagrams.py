@@ -24,7 +24,7 @@ def test_basic_block_layout():
     assert add.round and add.w == add.h
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    assert x0 < -conv.w / 2 and x1 > conv.w / 2 + 1.8  # the skip lane is inside the limits
+    assert x0 < -conv.w / 2 and x1 > conv.w / 2 + 0.5  # the skip lane is inside the limits
     assert y0 < -2 - add.h / 2 and y1 > x.h / 2
     assert len(ax.patches) >= 4 and ax.get_title() == "block"
     plt.close(fig)

@@ -106,12 +106,15 @@ class Diagram:
         if text:
             self.label((p[0] + q[0]) / 2 + 0.12, (p[1] + q[1]) / 2, text, ha="left")
 
-    def skip(self, a, b, text=None, side="right", offset=1.8, color="#1f77b4"):
+    def skip(self, a, b, text=None, side="right", offset=0.5, color="#1f77b4"):
         """A shortcut drawn around the nodes in between: out of ``a``'s ``side``, along a straight lane ``offset``
-        units away, into ``b``'s same side. ``text`` labels the lane."""
+        units beyond the wider of the two nodes, into ``b``'s same side. ``text`` labels the lane."""
         na, nb = self.nodes[a], self.nodes[b]
         sign = 1 if side == "right" else -1
-        lane = max(na.x, nb.x) + sign * offset if side == "right" else min(na.x, nb.x) + sign * offset
+        if side == "right":
+            lane = max(na.x + na.w / 2, nb.x + nb.w / 2) + offset
+        else:
+            lane = min(na.x - na.w / 2, nb.x - nb.w / 2) - offset
         p, q = na.side(side), nb.side(side)
         kw = dict(color=color, lw=1.3, zorder=1)
         self.ax.plot([p[0], lane, lane], [p[1], p[1], q[1]], solid_capstyle="round", **kw)
