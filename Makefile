@@ -8,6 +8,9 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 PYTEST_PARALLEL := -n 2 --dist loadfile
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Optional: a PyTorch wheel index, e.g. `make lab TORCH_INDEX=https://download.pytorch.org/whl/cpu` for the CPU-only
+# build on Linux (PyPI's Linux x86-64 wheel is the CUDA build). Empty: torch comes from PyPI like everything else.
+TORCH_INDEX ?=
 
 .PHONY: help install lab test unit nbval nbval-portable notebooks bench test-browser slides explore course clean
 
@@ -25,6 +28,7 @@ help:
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet -c constraints.txt --index-url $(TORCH_INDEX) torch)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,course]"
 	# A clean classroom screen: no "Jupyter news" pop-up, no update check (JupyterLab reads this file at start).
 	mkdir -p $(VENV)/share/jupyter/lab/settings

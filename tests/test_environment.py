@@ -60,3 +60,9 @@ def test_environment_yml_lists_the_same_packages_and_versions():
     assert pins == constraints()
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert pip_section[-1].startswith("-e ."), "the project itself is installed in editable mode"
+
+
+def test_requires_python_is_the_tested_python():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env, pins = environment()
+    assert project["requires-python"] == f">={pins['python']}"

@@ -12,8 +12,8 @@ import numpy as np
 
 __version__ = "0.1.0"
 
-#: Reference data shipped with the repository (``tests/data``), used by tests and notebooks.
-DATA_DIR = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data"
+#: Reference data shipped inside the package (``utils/data/reference``), used by tests and notebooks.
+DATA_DIR = pathlib.Path(__file__).resolve().parent / "data" / "reference"
 
 
 def seed_everything(seed=0):
