@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 import utils.widgets as W
+from utils.plotting import use_course_style
 
 TARGET_MS = 100
 
@@ -78,6 +79,7 @@ def update_times(explorer):
 
 
 def main():
+    use_course_style()  # as the notebooks show them (utils.setup_notebook): the style changes what a draw costs
     builders = _builders()
     ok = True
     for name in sorted(n for n in dir(W) if n.endswith("_explorer")):

@@ -1,5 +1,7 @@
 """Widgets for the backbone notebooks: 08 (gradient flow), 09 (cardinality) and 10 (separable convolution)."""
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 import torch
@@ -18,11 +20,12 @@ def gradient_flow_numbers(depth, batchnorm=True, width=32, batch=256, seed=0):
     """
     x = torch.rand(batch, 64, generator=torch.Generator().manual_seed(seed))
     y = torch.randint(0, 10, (batch,), generator=torch.Generator().manual_seed(seed + 1))
-    norms = {}
-    for name, shortcut in (("plain", False), ("residual", True)):
-        torch.manual_seed(seed)
-        model = deep_mlp(depth, width, shortcut=shortcut, batchnorm=batchnorm)
-        norms[name] = gradient_norms(model, x, y).numpy()
+    torch.manual_seed(seed)
+    model = deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)
+    norms = {"plain": gradient_norms(model, x, y).numpy()}
+    for block in model[1:-1]:  # the same weights with y = x + F(x): one net to build instead of two
+        block.shortcut = True
+    norms["residual"] = gradient_norms(model, x, y).numpy()
     return norms
 
 
@@ -35,16 +38,24 @@ def gradient_flow_explorer(depth=30, batchnorm=True, max_depth=80):
                 "batchnorm": widgets.Checkbox(value=batchnorm, description="BatchNorm in F")}
     fig, axes = new_figure(figsize=(6.0, 3.6))
     ax = axes[0, 0]
+    # Set up once: the log axis, its labels, the two lines and the legend. A move only replaces the lines' data.
+    (plain,) = ax.semilogy([], [], "o-", ms=3, label="plain: y = F(x)")
+    (residual,) = ax.semilogy([], [], "s-", ms=3, label="residual: y = x + F(x)")
+    ax.set(xlabel="weight layer (1 = next to the input)", ylabel="||dL/dW|| at initialisation")
+    ax.legend()
+    # Two deep nets through a backward pass is most of the cost of a move: keep each (depth, BatchNorm) result.
+    cached_numbers = functools.lru_cache(maxsize=None)(gradient_flow_numbers)
 
     def draw(depth, batchnorm):
-        norms = gradient_flow_numbers(depth, batchnorm)
-        ax.clear()
+        norms = cached_numbers(depth, batchnorm)
         layers = np.arange(1, depth + 3)
-        ax.semilogy(layers, norms["plain"], "o-", ms=3, label="plain: y = F(x)")
-        ax.semilogy(layers, norms["residual"], "s-", ms=3, label="residual: y = x + F(x)")
-        ax.set(xlabel="weight layer (1 = next to the input)", ylabel="||dL/dW|| at initialisation",
-               title=f"{depth} blocks, width 32, " + ("with" if batchnorm else "without") + " BatchNorm")
-        ax.legend()
+        plain.set_data(layers, norms["plain"])
+        residual.set_data(layers, norms["residual"])
+        ax.relim()  # the depth and the norms change the data range: rescale both axes to it
+        ax.autoscale_view()
+        # y=1.0 pins the title where matplotlib would put it anyway (no ticks above the axes), so the redraw
+        # skips measuring every tick label to place it.
+        ax.set_title(f"{depth} blocks, width 32, " + ("with" if batchnorm else "without") + " BatchNorm", y=1.0)
         return {
             "plain: first layer": float(norms["plain"][0]),
             "residual: first layer": float(norms["residual"][0]),
@@ -86,18 +97,25 @@ def cardinality_explorer(cardinality=32):
     fig, axes = new_figure(figsize=(6.0, 3.4))
     ax = axes[0, 0]
     reference = [256 * 64, 9 * 64 * 64, 64 * 256]
+    # Set up once: both sets of bars (a move only changes the ResNeXt heights), the ticks and the legend.
+    positions = np.arange(3)
+    ax.bar(positions - 0.2, reference, 0.4, label="ResNet-50 (64 wide)")
+    resnext_bars = ax.bar(positions + 0.2, reference, 0.4, label="ResNeXt")
+    ax.set_xticks(positions, ["1x1 reduce", "3x3 (grouped)", "1x1 expand"])
+    ax.set(ylabel="weights")
+    resnext_label = ax.legend().get_texts()[1]
 
     def draw(cardinality):
         numbers = cardinality_numbers(cardinality)
         d, width = numbers["d"], numbers["width C*d"]
         parts = [256 * width, 9 * width * d, width * 256]  # 1x1 reduce, grouped 3x3 (C groups of d), 1x1 expand
-        ax.clear()
-        positions = np.arange(3)
-        ax.bar(positions - 0.2, reference, 0.4, label="ResNet-50 (64 wide)")
-        ax.bar(positions + 0.2, parts, 0.4, label=f"ResNeXt {cardinality}x{d}d ({width} wide)")
-        ax.set_xticks(positions, ["1x1 reduce", "3x3 (grouped)", "1x1 expand"])
-        ax.set(ylabel="weights", title=f"C = {cardinality}, d = {d}: {numbers['params']:,} weights in all")
-        ax.legend()
+        for bar, height in zip(resnext_bars, parts):
+            bar.set_height(height)
+        resnext_label.set_text(f"ResNeXt {cardinality}x{d}d ({width} wide)")
+        ax.relim()  # rescale the y axis to the new bars
+        ax.autoscale_view()
+        # y=1.0: the title stays where matplotlib puts it, without re-measuring (see gradient_flow_explorer)
+        ax.set_title(f"C = {cardinality}, d = {d}: {numbers['params']:,} weights in all", y=1.0)
         return numbers
 
     return Explorer(controls, fig, draw, title="ResNeXt at ResNet-50's cost")
@@ -128,19 +146,31 @@ def separable_conv_explorer(c_in=32, c_out=64, k=3, size=56):
     fig, axes = new_figure(1, 2, figsize=(8.0, 3.4))
     ax_bar, ax_ratio = axes[0]
     c_outs = np.arange(1, 1025)
+    # Set up once: the artists and labels; a move only changes bar heights, line data, legend texts and titles.
+    bars = ax_bar.bar([0, 1], [1, 1], color=["#264653", "#e76f51"])
+    ax_bar.set_xticks([0, 1], ["standard", "separable"])
+    ax_bar.set(ylabel="MFLOPs (one image)")
+    (curve,) = ax_ratio.semilogx(c_outs, 1 / c_outs + 1 / k ** 2, label="1/C_out + 1/k^2")
+    floor = ax_ratio.axhline(1 / k ** 2, color="grey", ls=":", label="floor 1/k^2")
+    (point,) = ax_ratio.plot([c_out], [separable_ratio(c_out, k)], "o", color="#e76f51")
+    ax_ratio.set(xlabel="C_out", ylabel="separable / standard", ylim=(0, 1.05))
+    ax_ratio.set_title("cost ratio", y=1.0)  # y=1.0: see gradient_flow_explorer
+    ax_ratio.autoscale_view()
+    ax_ratio.set_autoscale_on(False)  # the x range (C_out from 1 to 1024) and the y range never change
+    curve_label, floor_label = ax_ratio.legend().get_texts()
 
     def draw(c_in, c_out, k, size):
         numbers = separable_numbers(c_in, c_out, k, size)
-        ax_bar.clear()
-        ax_bar.bar([0, 1], [numbers["standard MFLOPs"], numbers["separable MFLOPs"]], color=["#264653", "#e76f51"])
-        ax_bar.set_xticks([0, 1], ["standard", "separable"])
-        ax_bar.set(ylabel="MFLOPs (one image)", title=f"{c_in} -> {c_out}, {k}x{k}, {size}x{size}")
-        ax_ratio.clear()
-        ax_ratio.semilogx(c_outs, 1 / c_outs + 1 / k ** 2, label=f"1/C_out + 1/{k * k}")
-        ax_ratio.axhline(1 / k ** 2, color="grey", ls=":", label=f"floor 1/k^2 = {1 / k ** 2:.3f}")
-        ax_ratio.plot([c_out], [numbers["FLOPs ratio"]], "o", color="#e76f51")
-        ax_ratio.set(xlabel="C_out", ylabel="separable / standard", ylim=(0, 1.05), title="cost ratio")
-        ax_ratio.legend()
+        bars[0].set_height(numbers["standard MFLOPs"])
+        bars[1].set_height(numbers["separable MFLOPs"])
+        ax_bar.relim()  # rescale the y axis to the new bars
+        ax_bar.autoscale_view()
+        ax_bar.set_title(f"{c_in} -> {c_out}, {k}x{k}, {size}x{size}", y=1.0)  # y=1.0: as above
+        curve.set_ydata(1 / c_outs + 1 / k ** 2)
+        curve_label.set_text(f"1/C_out + 1/{k * k}")
+        floor.set_ydata([1 / k ** 2, 1 / k ** 2])
+        floor_label.set_text(f"floor 1/k^2 = {1 / k ** 2:.3f}")
+        point.set_data([c_out], [numbers["FLOPs ratio"]])
         return numbers
 
     return Explorer(controls, fig, draw, title="Standard vs depthwise-separable convolution")

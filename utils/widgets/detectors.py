@@ -1,12 +1,13 @@
 """Widgets for ``notebooks/06_one_vs_two_stage.ipynb`` (candidate counts) and ``07_small_objects.ipynb``."""
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import numpy as np
+from matplotlib.collections import PatchCollection
 
 from utils import detectors
-from utils.plotting import COLORS
-from utils.plotting.detectors import draw_cells_covered
-from utils.widgets.explorer import Explorer, int_slider, new_figure
+from utils.plotting import COLORS, draw_boxes, image_axes
+from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, int_slider, new_figure, pin_titles
 
 STRIDE_SETS = {
     "8, 16, 32 (YOLOv3-v8)": (8, 16, 32),
@@ -36,18 +37,24 @@ def candidate_count_explorer(input_size=640, strides="8, 16, 32 (YOLOv3-v8)", an
     }
     fig, axes = new_figure(figsize=(5.0, 3.2))
     ax = axes[0, 0]
+    ax.set(xlabel="stride of the level", ylabel="candidates")  # set once; updates redraw only the bars
+    pin_titles(ax)
 
     def draw(input_size, strides, anchors, classes):
         s = STRIDE_SETS[strides]
         per_level = [h * w * anchors for h, w in detectors.feature_map_sizes(input_size, s)]
         total = detectors.candidate_count(input_size, s, anchors)
         values = 4 + classes
-        ax.clear()
-        ax.bar([str(v) for v in s], per_level, color=COLORS["kept"])
+        clear_artists(ax)
+        # One bar per level at x = 0, 1, ..., labelled with its stride (what a categorical axis would do, but
+        # without remembering the strides of earlier updates).
+        ax.bar(range(len(s)), per_level, color=COLORS["kept"])
+        ax.set_xticks(range(len(s)), [str(v) for v in s])
         for i, n in enumerate(per_level):
             ax.text(i, n, f"{n:,}", ha="center", va="bottom", fontsize=8)
-        ax.set(xlabel="stride of the level", ylabel="candidates",
-               title=f"{total:,} candidates at {input_size} x {input_size}")
+        ax.relim()  # the x range follows the number of bars
+        ax.autoscale_view(scaley=False)
+        ax.set_title(f"{total:,} candidates at {input_size} x {input_size}")
         ax.set_ylim(0, max(per_level) * 1.15)
         return {
             "candidates": total,
@@ -57,6 +64,32 @@ def candidate_count_explorer(input_size=640, strides="8, 16, 32 (YOLOv3-v8)", an
         }
 
     return Explorer(controls, fig, draw, title="How many boxes does a dense head score?")
+
+
+
+def _draw_cells_covered(ax, size, stride, offset, anchor_offset):
+    """The picture of :func:`utils.plotting.detectors.draw_cells_covered`, drawn faster for a widget: the shaded
+    cells are one collection instead of one rectangle each (a large object on a fine grid covers hundreds).
+
+    Draws on ``ax`` already set up once (labels, tick label size): the grid of stride ``stride``, the cells the
+    ``size x size`` object at ``offset`` overlaps (yellow), the cell centres, the object (teal) and an anchor
+    of the same size moved by ``anchor_offset`` (orange, dashed).
+    """
+    extent = max(4 * stride, size + 2 * stride)
+    ax.set_xlim(0, extent)
+    ax.set_ylim(extent, 0)  # image coordinates: y grows down
+    ax.set_xticks(np.arange(0, extent + 1, stride))
+    ax.set_yticks(np.arange(0, extent + 1, stride))
+    lo, hi = int(np.floor(offset / stride)), int(np.ceil((offset + size) / stride))
+    cells = [mpl.patches.Rectangle((j * stride, i * stride), stride, stride) for i in range(lo, hi) for j in range(lo, hi)]
+    ax.add_collection(PatchCollection(cells, facecolor=mpl.colors.to_rgba(COLORS["accent"], 0.5), edgecolor="none"),
+                      autolim=False)
+    centres = (np.arange(int(np.ceil(extent / stride))) + 0.5) * stride
+    xs, ys = np.meshgrid(centres, centres)
+    ax.plot(xs.ravel(), ys.ravel(), ".", color="#666666", ms=3)
+    box = np.array([offset, offset, offset + size, offset + size], float)
+    draw_boxes(ax, box[None], color=COLORS["gt"])
+    draw_boxes(ax, (box + anchor_offset)[None], color=COLORS["pred"], linestyle="--", linewidth=1.5)
 
 
 def small_object_explorer(size=10, stride=8, offset=0):
@@ -72,6 +105,16 @@ def small_object_explorer(size=10, stride=8, offset=0):
     }
     fig, axes = new_figure(1, 2, figsize=(8.4, 3.8))
     shifts = np.linspace(0, 16, 161)
+    a, b = axes[0]
+    pin_titles(a, b)
+    image_axes(a, 1, 1)  # the left panel's set-up, once: image coordinates, equal aspect, axis labels
+    a.tick_params(labelsize=6)
+    # The right panel is set up once (curve, the two reference lines, labels, legend); updates change them in place.
+    curve, = b.plot(shifts, shifts * 0, color=COLORS["kept"])
+    half_stride = b.axvline(0, color=COLORS["pred"], ls="--", label="half a stride")
+    b.axhline(0.5, color=COLORS["dropped"], ls=":", label="IoU 0.5")
+    b.set(xlabel="diagonal shift (px)", ylabel="IoU", ylim=(0, 1.02))
+    legend = b.legend(loc="upper right")
 
     def draw(size, stride, offset):
         offset = offset % stride
@@ -81,16 +124,15 @@ def small_object_explorer(size=10, stride=8, offset=0):
         nearest = (np.floor(centre / stride) + 0.5) * stride
         worst = detectors.worst_case_anchor_iou(size, stride)
         one_px = float(detectors.iou_after_shift([size], [1.0])[0, 0])
-        a, b = axes[0]
-        a.clear()
-        b.clear()
-        draw_cells_covered(a, size, stride, offset, anchor_offset=nearest - centre)
+        clear_artists(a)
+        _draw_cells_covered(a, size, stride, offset, anchor_offset=nearest - centre)
         a.set_title(f"{cells} cell(s) covered; teal object, orange nearest anchor", fontsize=9)
-        b.plot(shifts, detectors.iou_after_shift([size], shifts, diagonal=True)[0], color=COLORS["kept"])
-        b.axvline(stride / 2, color=COLORS["pred"], ls="--", label=f"half a stride ({stride / 2:g} px)")
-        b.axhline(0.5, color=COLORS["dropped"], ls=":", label="IoU 0.5")
-        b.set(xlabel="diagonal shift (px)", ylabel="IoU", ylim=(0, 1.02), title=f"IoU of a {size} px box with a shifted copy")
-        b.legend(loc="upper right")
+        curve.set_ydata(detectors.iou_after_shift([size], shifts, diagonal=True)[0])
+        half_stride.set_xdata([stride / 2, stride / 2])
+        b.relim()  # the x range grows to show the half-stride line when it lies beyond 16 px
+        b.autoscale_view(scaley=False)
+        legend.texts[0].set_text(f"half a stride ({stride / 2:g} px)")
+        b.set_title(f"IoU of a {size} px box with a shifted copy")
         return {
             "cells covered": cells,
             "object size in cells": round(size / stride, 3),
@@ -98,4 +140,6 @@ def small_object_explorer(size=10, stride=8, offset=0):
             "worst-case anchor IoU": round(worst, 4),
         }
 
-    return Explorer(controls, fig, draw, title="A small object on a coarse grid")
+    explorer = Explorer(controls, fig, draw, title="A small object on a coarse grid")
+    freeze_axis_labels(b)  # right panel: fixed y ticks; the x tick labels change only at stride 64, same height
+    return explorer

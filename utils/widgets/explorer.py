@@ -3,7 +3,8 @@
 Every interactive figure is an :class:`Explorer`. It uses only core ipywidgets (sliders, an ``Image``
 showing a PNG, an ``HTML`` read-out), so it works in JupyterLab, Voila, VS Code and Colab alike.
 The figure is a plain ``matplotlib.figure.Figure`` (not a pyplot figure), updated in place and
-rendered to PNG on each change: about 20-40 ms, well under the 100 ms that feels instant.
+rendered to PNG on each change: 20-60 ms, well under the 100 ms that feels instant
+(``benchmarks/bench_widgets.py`` measures every widget).
 
 Tests drive an explorer in the kernel: set ``explorer.controls["name"].value`` and read
 ``explorer.values``, the numbers the read-out shows.
@@ -39,12 +40,39 @@ def clear_artists(ax):
         artist.remove()
     if ax.get_legend() is not None:
         ax.get_legend().remove()
+    ax.containers.clear()  # bar charts keep their bars in a container too
+
+
+def freeze_axis_labels(*axes):
+    """Keep the x and y labels of ``axes`` where the first render placed them (call it after that render).
+
+    For axes whose tick labels keep their size. Otherwise every draw measures all the tick labels again to
+    move the axis labels clear of them: a noticeable part of a redraw.
+    """
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            in_pixels = axis.label.get_transform().transform(axis.label.get_position())
+            axis.set_label_coords(*ax.transAxes.inverted().transform(in_pixels))
+
+
+def pin_titles(*axes):
+    """Keep each title of ``axes`` at the top of its axes, where matplotlib puts it when no tick labels are above.
+
+    An explicit title position switches off the automatic one, which measures every tick label on each draw to
+    check the title clears them. Later ``set_title`` calls keep the pinned position.
+    """
+    for ax in axes:
+        ax.set_title(ax.get_title(), y=1.0)
 
 
 def figure_to_png(fig):
-    """Render ``fig`` to PNG bytes: one Agg draw and a fast PNG encoding (``savefig`` costs about 40% more)."""
+    """Render ``fig`` to PNG bytes: one Agg draw and a fast PNG encoding (``savefig`` costs about 40% more).
+
+    The figure keeps its Agg canvas between calls, so matplotlib's caches (text sizes, the renderer) survive
+    from one update to the next; the bytes are the same as with a new canvas.
+    """
     with mpl.rc_context(STYLE):
-        canvas = FigureCanvasAgg(fig)
+        canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
         canvas.draw()
     buffer = io.BytesIO()
     mpl.image.imsave(buffer, np.asarray(canvas.buffer_rgba()), format="png", pil_kwargs={"compress_level": 1})

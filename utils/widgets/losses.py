@@ -5,7 +5,7 @@ import numpy as np
 
 from utils import losses as L
 from utils.plotting import COLORS, STYLE
-from utils.widgets.explorer import Explorer, new_figure, slider
+from utils.widgets.explorer import Explorer, freeze_axis_labels, new_figure, slider
 
 
 def _loss_shares_function(logits, targets, easy=0.9):
@@ -86,10 +86,5 @@ def focal_loss_explorer(alpha=0.25, gamma=2.0, logits=None, targets=None):
         return {**{f"FL share: {n}": v for n, v in fl_shares.items()}, "easy negative FL / CE (p_t = 0.9)": easy}
 
     explorer = Explorer(controls, fig, draw, title="Focal loss: alpha and gamma")
-    # The first render placed each axis label next to its tick labels; the ticks never change, so pin the labels
-    # there (in axes coordinates) instead of measuring every tick label again on each redraw.
-    for a in (ax, bx):
-        for axis in (a.xaxis, a.yaxis):
-            in_pixels = axis.label.get_transform().transform(axis.label.get_position())
-            axis.set_label_coords(*a.transAxes.inverted().transform(in_pixels))
+    freeze_axis_labels(ax, bx)  # the ticks never change
     return explorer

@@ -9,7 +9,7 @@ from utils.data.nms import portrait_face_candidates, two_overlapping_objects
 from utils.nms import nms, nms_steps, soft_nms
 from utils.plotting import COLORS, draw_boxes, image_axes, show_image
 from utils.plotting.nms import draw_nms_result
-from utils.widgets.explorer import Explorer, int_slider, new_figure, slider
+from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, int_slider, new_figure, pin_titles, slider
 
 
 def _portrait_axes(figsize=(4.2, 4.4)):
@@ -92,6 +92,7 @@ def nms_threshold_explorer(iou_threshold=0.3, score_threshold=0.0):
     return Explorer(controls, fig, draw, title="Two thresholds: score, then IoU")
 
 
+
 def soft_nms_explorer(sigma=0.5, linear_threshold=0.3):
     """Greedy NMS vs Soft-NMS (linear and Gaussian) on two overlapping people (synthetic data).
 
@@ -107,10 +108,17 @@ def soft_nms_explorer(sigma=0.5, linear_threshold=0.3):
     }
     fig, axes = new_figure(1, 3, figsize=(9.0, 3.6))
     second = np.flatnonzero(owner == 1)
+    greedy = nms(boxes, scores, 0.5)  # does not depend on the sliders: computed once
+    # Each panel's axes are set up once (image coordinates, zoom on the two people); updates only redraw the boxes.
+    for ax in axes[0]:
+        image_axes(ax, 330, 400)
+        ax.set_xlim(70, 260)
+        ax.set_ylim(340, 70)  # zoom on the two people (y grows down)
+    pin_titles(*axes[0])
 
     def draw(sigma, linear_threshold):
         results = {
-            "greedy NMS (0.5)": (nms(boxes, scores, 0.5), scores[nms(boxes, scores, 0.5)]),
+            "greedy NMS (0.5)": (greedy, scores[greedy]),
             f"linear (N_t={linear_threshold:.2f})": soft_nms(boxes, scores, "linear", iou_threshold=linear_threshold),
             f"Gaussian (sigma={sigma:.2f})": soft_nms(boxes, scores, "gaussian", sigma=sigma),
         }
@@ -119,13 +127,13 @@ def soft_nms_explorer(sigma=0.5, linear_threshold=0.3):
             shown = np.zeros(len(boxes))  # the score each box ends with (0 = removed)
             shown[keep] = new
             top = keep[:2]  # the two best boxes after (soft) suppression: ideally one per person
-            ax.clear()
-            image_axes(ax, 330, 400, title=name)
-            ax.set_xlim(70, 260)
-            ax.set_ylim(340, 70)  # zoom on the two people (y grows down)
+            clear_artists(ax)
+            ax.set_title(name)
             draw_boxes(ax, gt, color=COLORS["gt"], linewidth=1.0, linestyle=":")
             draw_nms_result(ax, None, boxes, shown, top, suppressed=np.setdiff1d(np.arange(len(boxes)), top))
             values[name.split(" (")[0] + ": 2nd person"] = float(shown[second].max())
         return values
 
-    return Explorer(controls, fig, draw, title="Soft-NMS keeps the person behind")
+    explorer = Explorer(controls, fig, draw, title="Soft-NMS keeps the person behind")
+    freeze_axis_labels(*axes[0])  # the panels keep their limits
+    return explorer

@@ -1,5 +1,6 @@
 """Widget for ``notebooks/13_repvgg.ipynb``: BatchNorm statistics -> the three branch kernels and the fused one."""
 
+import numpy as np
 import torch
 
 from utils.blocks.repvgg import RepVGGBlock, fuse_conv_bn, identity_kernel, pad_1x1_to_3x3
@@ -49,20 +50,25 @@ def repvgg_fusion_explorer(gamma_3x3=1.0, gamma_1x1=1.0, gamma_id=1.0, running_m
     }
     fig, axes = new_figure(1, 4, figsize=(8.0, 2.4))
     x = torch.randn(1, 1, 8, 8, generator=torch.Generator().manual_seed(0))
+    # Set up once per panel: a heat map and its nine value labels. A move only updates their data, text and title.
+    panels = []
+    for ax in axes[0]:
+        image = ax.imshow(np.zeros((3, 3)), cmap="RdBu_r", vmin=-2, vmax=2)
+        labels = [[ax.text(j, i, "", ha="center", va="center", fontsize=7) for j in range(3)] for i in range(3)]
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        panels.append((ax, image, labels))
 
     def draw(**bn):
         block = single_channel_block(**bn)
         parts = branch_kernels(block)
-        for ax, (name, (k, b)) in zip(axes[0], parts.items()):
-            ax.clear()
-            ax.imshow(k.numpy(), cmap="RdBu_r", vmin=-2, vmax=2)
+        for (ax, image, labels), (name, (k, b)) in zip(panels, parts.items()):
+            image.set_data(k.numpy())
             for i in range(3):
                 for j in range(3):
-                    ax.text(j, i, f"{k[i, j]:.2f}", ha="center", va="center", fontsize=7)
-            ax.set_title(f"{name}\nbias {b:+.2f}", fontsize=9)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
+                    labels[i][j].set_text(f"{k[i, j]:.2f}")
+            ax.set_title(f"{name}\nbias {b:+.2f}", fontsize=9, y=1.0)  # pinned: no re-measuring to place it
         with torch.no_grad():
             diff = (block(x) - block.reparameterize()(x)).abs().max().item()
         k, b = parts["fused = sum"]
