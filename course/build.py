@@ -4,6 +4,7 @@
     python course/build.py errata           # write course/errata.md from every notebook's "Correcting the seed"
     python course/build.py slide-metadata   # mark slides in every notebook (for RISE and `make slides`)
     python course/build.py check            # fail if a generated file is out of date (run by the tests)
+    python course/build.py i18n [--check]   # regenerate (or check) the Chinese notebooks: see course/i18n.py
 """
 
 import json
@@ -139,6 +140,10 @@ def main(argv):
         for path in notebooks():
             if add_slide_metadata(path):
                 print(f"marked slides in {path.name}")
+    elif command == "i18n":  # the Chinese edition: see course/i18n.py
+        import i18n
+
+        return i18n.main(argv[2:])
     elif command == "check":
         for command, (target, render) in GENERATED.items():
             if not target.exists() or target.read_text(encoding="utf-8") != render():
