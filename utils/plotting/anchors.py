@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from utils.plotting import COLORS, CYCLE
+from utils.plotting.core import COLORS, CYCLE
 
 
 def draw_size_clusters(ax, wh, assignment, anchors, title=None, max_points=4000):

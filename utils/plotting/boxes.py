@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from utils.plotting import COLORS, draw_boxes, image_axes
+from utils.plotting.core import COLORS, draw_boxes, image_axes
 
 
 def draw_iou_pair(ax, gt, pred, size=100, title=None):

@@ -3,7 +3,7 @@
 import matplotlib as mpl
 import numpy as np
 
-from utils.plotting import COLORS, CYCLE, draw_boxes, image_axes, show_image
+from utils.plotting.core import COLORS, CYCLE, draw_boxes, image_axes, show_image
 
 
 def _stage(ax, x, y, text, color, w=1.7, h=0.8):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from utils.plotting import COLORS
+from utils.plotting.core import COLORS
 
 
 def draw_gan_1d(ax, x, p_data, fake, D=None, bins=80, title=None):

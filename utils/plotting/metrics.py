@@ -3,7 +3,7 @@
 import numpy as np
 
 from utils.metrics.ap import average_precision, interpolated_precision
-from utils.plotting import COLORS, draw_boxes
+from utils.plotting.core import COLORS, draw_boxes, image_axes
 
 METHOD_LABELS = {"voc11": "VOC07 11-point", "all_points": "VOC10+ all points", "coco101": "COCO 101-point"}
 
@@ -52,8 +52,6 @@ def draw_detections_on_image(ax, gt_boxes, kept_boxes, dropped_boxes, size, titl
 
     The view is the ``size = (width, height)`` image cropped to the ground truth plus ``margin`` pixels.
     """
-    from utils.plotting import image_axes
-
     image_axes(ax, size[0], size[1], title)
     draw_boxes(ax, dropped_boxes, color=COLORS["dropped"], linewidth=1, linestyle="--")
     draw_boxes(ax, gt_boxes, color=COLORS["gt"], linewidth=3)
@@ -73,8 +71,6 @@ OUTCOME_COLORS = {"TP": COLORS["kept"], "FP": COLORS["pred"], "ignored": COLORS[
 def draw_matches(ax, gt_boxes, gt_crowd, dt_boxes, dt_scores, outcomes, size, title=None):
     """One image's evaluation: ground truth (teal; crowd regions dashed) and detections coloured by outcome
     (TP dark blue, FP orange, ignored grey), each labelled with its outcome and score. Boxes are xyxy."""
-    from utils.plotting import image_axes
-
     image_axes(ax, size[0], size[1], title)
     gt_boxes = np.asarray(gt_boxes, float).reshape(-1, 4)
     crowd = np.asarray(gt_crowd, bool)

@@ -1,7 +1,7 @@
 """The timeline of classic models for ``notebooks/00_model_map.ipynb``."""
 
 from utils.data.models import FAMILIES
-from utils.plotting import CYCLE
+from utils.plotting.core import CYCLE
 
 FAMILY_COLORS = dict(zip(FAMILIES, CYCLE))
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from utils.plotting import COLORS, draw_boxes, show_image
+from utils.plotting.core import COLORS, draw_boxes, show_image
 
 
 def draw_nms_result(ax, image, boxes, scores, kept, suppressed=(), remaining=(), current=None,
