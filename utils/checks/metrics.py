@@ -6,9 +6,7 @@ The reader writes ``fn(scores, is_tp, num_gt) -> float``: the all-points average
 
 import math
 
-import numpy as np
-
-from utils.checks.core import Case, _close, run_cases
+from utils.checks.core import Case, expect_close, run_cases, to_number
 
 
 def average_precision_cases():
@@ -39,18 +37,17 @@ def average_precision_cases():
         Case("duplicate detections of one object", ([0.9, 0.85, 0.8], [True, False, True], 2), 0.5 + 0.5 * 2 / 3,
              "a duplicate of an already matched object is a false positive: it lowers precision, not recall."),
         Case("no ground truth", ([0.9], [False], 0), math.nan,
-             "with num_gt = 0 recall is 0/0: AP is undefined. Return nan (COCO marks such a class -1 and "
-             "leaves it out of the mean), never 0 or 1."),
+             "with num_gt = 0 recall is 0/0: AP is undefined. Return nan (or -1, COCO's marker for such a class, "
+             "which it leaves out of the mean), never 0 or 1."),
     ]
 
 
 def _compare(got, case):
     if isinstance(case.expected, float) and math.isnan(case.expected):
-        try:
-            return bool(np.isnan(float(got)))
-        except (TypeError, ValueError):
-            return False
-    return _close(got, case.expected, case.atol)
+        # Undefined AP: nan, or COCO's -1 marker, are both documented answers.
+        number = to_number(got)
+        return None if number == -1 or math.isnan(number) else f"expected nan (undefined), got {number:.4f}"
+    return expect_close(got, case.expected, case.atol, case.rtol)
 
 
 def check_average_precision(fn):

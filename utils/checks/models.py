@@ -1,6 +1,6 @@
 """Checker for the exercise in ``notebooks/00_model_map.ipynb``: trace what a model builds on."""
 
-from utils.checks.core import Case, run_cases
+from utils.checks.core import Case, expect_equal, run_cases
 from utils.data.models import lineage
 
 
@@ -17,4 +17,4 @@ def check_lineage(fn):
         Case("oldest first", ("Pix2Pix",), lineage("Pix2Pix"),
              "sort by year, then by name for models of the same year."),
     ]
-    return run_cases(fn, cases, compare=lambda got, case: list(got) == list(case.expected))
+    return run_cases(fn, cases, compare=lambda got, case: expect_equal(got, case.expected))

@@ -1,7 +1,7 @@
 """Checkers for the exercises of ``notebooks/14_fpn.ipynb`` (FPN level of a region), ``15_spp.ipynb`` (SPPNet
 output length) and ``16_unet.ipynb`` (U-Net output size with valid convolutions)."""
 
-from utils.checks.core import Case, run_cases
+from utils.checks.core import Case, expect_close, run_cases, show
 
 
 def fpn_level_cases():
@@ -53,7 +53,9 @@ def unet_size_cases():
              "570 - 4 = 566 -> 283 -> 279 is odd: 2x2 pooling would drop a row. Return None."),
         Case("576: divisible by 16 is not enough", (576,), None,
              "576 - 4 = 572 -> 286 -> 282 -> 141 -> 137 is odd: valid convs shift the congruence to 12 mod 16."),
-        Case("too small", (172,), None, "172 is 12 mod 16 but the bottom map would be 0 pixels: check sizes stay positive."),
+        Case("too small", (172,), None,
+             "172 is 12 mod 16 and every pooling works (the bottom map is 7 - 4 = 3 pixels), but the expanding path "
+             "shrinks it to nothing: 3 -> 2 x 3 - 4 = 2 -> 2 x 2 - 4 = 0. Check that sizes stay positive."),
         Case("a large one", (1004,), 820, "the output is always the input minus 184."),
     ]
 
@@ -62,6 +64,8 @@ def check_unet_output_size(fn):
     """Check ``fn(size) -> int or None``: the paper's U-Net output side for an input side, ``None`` if invalid."""
     def compare(got, case):
         if case.expected is None:
-            return got is None
-        return got is not None and not isinstance(got, bool) and got == case.expected
+            return None if got is None else f"expected None (this size does not work), got {show(got)}"
+        if got is None:
+            return f"expected {case.expected}, got None: this size works"
+        return expect_close(got, case.expected)
     return run_cases(fn, unet_size_cases(), compare=compare)

@@ -2,7 +2,7 @@
 
 import torch
 
-from utils.checks.core import Case, run_cases
+from utils.checks.core import Case, expect_close, run_cases, to_parts
 
 
 def _case_tensors(c_out, c_in, k, seed):
@@ -48,14 +48,13 @@ def fuse_bn_cases():
 
 
 def _compare(got, case):
-    try:
-        kernel, bias = got
-        kernel, bias = torch.as_tensor(kernel, dtype=torch.float64), torch.as_tensor(bias, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError):
-        return False
+    kernel, bias = to_parts(got, 2)
     k_exp, b_exp = case.expected
-    return (kernel.shape == k_exp.shape and bias.shape == b_exp.shape
-            and torch.allclose(kernel, k_exp, atol=1e-6, rtol=0) and torch.allclose(bias, b_exp, atol=1e-6, rtol=0))
+    problem = expect_close(kernel, k_exp, case.atol, case.rtol)
+    if problem:
+        return f"fused kernel: {problem}"
+    problem = expect_close(bias, b_exp, case.atol, case.rtol)
+    return f"fused bias: {problem}" if problem else None
 
 
 def check_fuse_bn(fn):
