@@ -140,3 +140,59 @@ def test_checker():
         raise NotImplementedError
 
     assert check_vit_params(stub).not_implemented
+
+
+# --- position-embedding interpolation (another image size) -----------------------------------------
+
+def test_interpolation_matches_the_reference_codes_scipy_zoom():
+    # google-research/vision_transformer, vit_jax/checkpoint.py: scipy.ndimage.zoom(grid, zoom, order=1)
+    scipy_ndimage = pytest.importorskip("scipy.ndimage")
+    torch.manual_seed(0)
+    pos = torch.randn(1, 1 + 14 * 14, 6, dtype=torch.float64)
+    ours = V.interpolate_pos_embedding(pos, 24)
+    grid = pos[0, 1:].reshape(14, 14, 6).numpy()
+    ref = scipy_ndimage.zoom(grid, (24 / 14, 24 / 14, 1), order=1).reshape(576, 6)
+    assert ours.shape == (1, 577, 6)
+    assert abs(ours[0, 1:].numpy() - ref).max() < 1e-12
+    assert torch.equal(ours[:, :1], pos[:, :1])  # the class token's embedding is kept as it is
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_interpolation_to_the_same_grid_is_the_identity(mode):
+    pos = torch.randn(1, 1 + 7 * 7, 5, dtype=torch.float64)
+    assert torch.allclose(V.interpolate_pos_embedding(pos, 7, mode=mode), pos, atol=1e-12)
+
+
+def test_interpolation_keeps_a_linear_ramp_exact():
+    # a position embedding that is linear in (row, col) stays linear: bilinear interpolation reproduces it exactly
+    r, c = torch.meshgrid(torch.arange(4.0), torch.arange(4.0), indexing="ij")
+    pos = torch.cat([torch.zeros(1, 1, 2), torch.stack([r, c], -1).reshape(1, 16, 2)], dim=1).double()
+    out = V.interpolate_pos_embedding(pos, 7)[0, 1:].reshape(7, 7, 2)
+    r7, c7 = torch.meshgrid(torch.linspace(0, 3, 7), torch.linspace(0, 3, 7), indexing="ij")
+    assert torch.allclose(out, torch.stack([r7, c7], -1).double(), atol=1e-12)
+
+
+def test_resize_vit_runs_at_the_new_size_and_keeps_every_other_weight():
+    torch.manual_seed(0)
+    model = small_vit().eval()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    V.resize_vit(model, 48)
+    assert model.pos_embedding.shape == (1, 1 + 6 * 6, 32) and model.pos_embedding.requires_grad
+    assert model(torch.randn(2, 3, 48, 48)).shape == (2, 5)
+    after = model.state_dict()
+    assert all(torch.equal(before[k], after[k]) for k in before if k != "pos_embedding")
+    with pytest.raises(ValueError, match="48x48"):
+        model(torch.randn(1, 3, 32, 32))
+
+
+def test_interpolation_bad_input():
+    with pytest.raises(ValueError, match="pos_embedding"):
+        V.interpolate_pos_embedding(torch.randn(197, 8), 14)
+    with pytest.raises(ValueError, match="square"):
+        V.interpolate_pos_embedding(torch.randn(1, 1 + 15, 8), 4)
+    with pytest.raises(ValueError, match="mode"):
+        V.interpolate_pos_embedding(torch.randn(1, 17, 8), 4, mode="nearest")
+    with pytest.raises(ValueError, match="new_grid"):
+        V.interpolate_pos_embedding(torch.randn(1, 17, 8), 0)
+    with pytest.raises(ValueError, match="not divisible by patch_size"):
+        V.resize_vit(small_vit(), 50)

@@ -14,6 +14,7 @@ Shapes, with ``P`` the patch size, ``N = (H / P) * (W / P)`` patches and ``D = h
 import math
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 
@@ -230,3 +231,45 @@ def vit_flops(image_size=224, patch_size=16, num_layers=12, hidden_dim=768, mlp_
 def attention_memory_bytes(tokens, num_heads, batch_size=1, bytes_per_element=4):
     """Memory of one layer's attention matrices ``(B, heads, T, T)``: ``B * heads * T^2 * bytes`` (float32: 4)."""
     return batch_size * num_heads * tokens ** 2 * bytes_per_element
+
+
+# --- another image size: interpolate the learned position embeddings -----------------------------
+
+def interpolate_pos_embedding(pos_embedding, new_grid, num_prefix_tokens=1, mode="bilinear"):
+    """Resize learned position embeddings ``(1, prefix + g * g, D) -> (1, prefix + new_grid ** 2, D)``.
+
+    The class token's embedding (the first ``num_prefix_tokens``) has no position and is kept; the ``g x g`` patch
+    part is reshaped to its 2-D grid and interpolated, each of the ``D`` channels as an image (paper section 3.2,
+    "2D interpolation of the pre-trained position embeddings"). ``mode="bilinear"`` with the corner samples kept in
+    place (``align_corners=True``) is what the original code does (``vit_jax/checkpoint.py``, ``load_pretrained``:
+    ``scipy.ndimage.zoom(grid, zoom, order=1)``); torchvision's ``interpolate_embeddings`` defaults to ``"bicubic"``.
+    """
+    if pos_embedding.ndim != 3 or pos_embedding.shape[0] != 1:
+        raise ValueError(f"pos_embedding must be (1, tokens, D), got shape {tuple(pos_embedding.shape)}")
+    if mode not in ("bilinear", "bicubic"):
+        raise ValueError(f"mode must be 'bilinear' or 'bicubic', got {mode!r}")
+    if new_grid < 1:
+        raise ValueError(f"new_grid must be a positive number of patches per side, got {new_grid}")
+    prefix, grid = pos_embedding[:, :num_prefix_tokens], pos_embedding[:, num_prefix_tokens:]
+    N, D = grid.shape[1], grid.shape[2]
+    g = math.isqrt(N)
+    if g * g != N:
+        raise ValueError(f"pos_embedding has {N} patch positions after {num_prefix_tokens} prefix token(s): "
+                         "not a square grid")
+    grid = grid.reshape(1, g, g, D).permute(0, 3, 1, 2)  # (1, D, g, g): every channel is a g x g image
+    grid = F.interpolate(grid, size=(new_grid, new_grid), mode=mode, align_corners=True)
+    grid = grid.permute(0, 2, 3, 1).reshape(1, new_grid * new_grid, D)  # raster order again
+    return torch.cat([prefix, grid], dim=1)
+
+
+@torch.no_grad()
+def resize_vit(model, image_size, mode="bilinear"):
+    """Make a :class:`VisionTransformer` accept ``image_size`` images, in place (e.g. fine-tuning at 384 after
+    pre-training at 224): the patch size and every weight stay; only the position embeddings are interpolated to
+    the new grid (:func:`interpolate_pos_embedding`). Returns ``model``."""
+    P = model.patch_embedding.patch_size
+    new_grid = math.isqrt(num_patches(image_size, P))
+    pos = interpolate_pos_embedding(model.pos_embedding.data, new_grid, mode=mode)
+    model.pos_embedding = nn.Parameter(pos)
+    model.patch_embedding.image_size = image_size
+    return model

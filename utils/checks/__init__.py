@@ -19,3 +19,4 @@ from utils.checks.multiscale import check_fpn_level, check_spp_length, check_une
 from utils.checks.models import check_lineage
 from utils.checks.losses import check_focal_loss
 from utils.checks.nms import check_nms
+from utils.checks.vit import check_patchify, check_multi_head_attention
