@@ -20,3 +20,4 @@ from utils.checks.models import check_lineage
 from utils.checks.losses import check_focal_loss
 from utils.checks.nms import check_nms
 from utils.checks.vit import check_patchify, check_multi_head_attention
+from utils.checks.repvgg import check_fuse_repvgg_block
