@@ -1,48 +1,21 @@
 """Widgets for ``notebooks/03_map.ipynb``: a class's PR curve and AP, and how post-processing moves mAP."""
 
-import functools
-
 import ipywidgets as widgets
 import numpy as np
 
 from utils.boxes import box_convert
 from utils.data.detections import crowded_scenes, synthetic_coco
-from utils.metrics.ap import average_precision, precision_recall
-from utils.metrics.coco import IOU_THRESHOLDS, accumulate, evaluate_tables, load_coco, match_tables, summarize
+from utils.metrics.ap import average_precision
+from utils.metrics.coco import IOU_THRESHOLDS, load_coco
+from utils.metrics.postprocess import (  # noqa: F401 (re-exported: notebooks/03_map.ipynb imports them from here)
+    PostprocessingSweep, RankedMatches, evaluate_postprocessing, postprocess,
+)
 from utils.plotting import COLORS
 from utils.plotting.metrics import draw_ap_per_threshold, draw_detections_on_image, draw_pr_curve
 from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, new_figure, pin_titles, slider
 
 _STYLE = {"description_width": "120px"}
 _LAYOUT = widgets.Layout(width="300px")
-
-
-class RankedMatches:
-    """One evaluation's matching, ready to give any class's PR curve at any IoU threshold (area "all").
-
-    Built from a COCO ground-truth dict and results list; ``curve(category_id, iou_threshold)`` returns the
-    ``(precision, recall)`` arrays of that class, pooled over images in COCO's order, ignored detections
-    (matched to crowd regions) left out. Used by :func:`pr_curve_explorer`.
-    """
-
-    def __init__(self, gt, dt):
-        gt_table, dt_table = load_coco(gt, dt)
-        self.dt, self.tp, self.fp, self.n_pos = match_tables(gt_table, dt_table)
-        self.category_ids = gt_table.category_ids
-        self.order = np.lexsort((-self.dt.score, self.dt.category))  # COCO's pooled order per class
-
-    def curve(self, category_id, iou_threshold):
-        k = int(np.searchsorted(self.category_ids, category_id))
-        t = int(np.argmin(np.abs(IOU_THRESHOLDS - iou_threshold)))
-        rows = self.order[self.dt.category[self.order] == k]
-        tp, fp = self.tp[0, t, rows], self.fp[0, t, rows]  # area "all"
-        counted = tp | fp
-        return precision_recall(self.dt.score[rows][counted], tp[counted], self.num_gt(category_id))
-
-    def num_gt(self, category_id):
-        """Non-crowd ground-truth objects of the class (the denominator of recall)."""
-        return int(self.n_pos[int(np.searchsorted(self.category_ids, category_id)), 0])
-
 
 
 def _update_ap_per_threshold(ax, aps, current, title):
@@ -116,27 +89,6 @@ def pr_curve_explorer(gt=None, dt=None):
     return explorer
 
 
-def postprocess(dt, n_categories, score_threshold, nms_threshold):
-    """Indices of the detections a detector would output: score ``>= score_threshold``, then NMS per image
-    and class at ``nms_threshold`` (``utils.nms.batched_nms`` with the (image, class) pair as its label).
-
-    ``dt``: :class:`utils.metrics.coco.Detections` (xywh boxes). Returns sorted indices into ``dt``.
-    The order does not matter: a box below the score threshold could only have suppressed lower-scored boxes.
-    """
-    from utils.nms import batched_nms
-
-    idx = np.flatnonzero(dt.score >= score_threshold)
-    boxes = box_convert(dt.box[idx], "xywh", "xyxy")
-    keep = batched_nms(boxes, dt.score[idx], dt.image[idx] * n_categories + dt.category[idx], nms_threshold)
-    return np.sort(idx[np.asarray(keep, dtype=int)])
-
-
-def evaluate_postprocessing(gt_table, dt_table, score_threshold, nms_threshold):
-    """COCO stats of the detections kept by :func:`postprocess`; returns ``(stats, kept_indices)``."""
-    kept = postprocess(dt_table, len(gt_table.category_ids), score_threshold, nms_threshold)
-    return evaluate_tables(gt_table, dt_table.take(kept)).stats, kept
-
-
 NMS_SWEEP = np.round(np.arange(0.3, 1.0001, 0.05), 2)  # NMS IoU thresholds on the curve (1.0: no suppression)
 
 
@@ -158,46 +110,23 @@ def postprocessing_explorer(gt=None, dt=None, image_id=3):
         "nms_threshold": slider(0.5, 0.3, 1.0, 0.05, "NMS IoU threshold", readout_format=".2f"),
     }
     on_image = np.flatnonzero(dt_table.image == image)
+    results = PostprocessingSweep(gt_table, dt_table)
 
-    # A full COCO evaluation per (score, NMS) pair is too slow for a slider (about 15 of them per score
-    # threshold for the curve). But a score threshold only removes the lowest-scored detections, and both
-    # NMS and COCO's matching visit the detections best score first: the detections above a threshold are
-    # kept, matched and labelled exactly as without the threshold. So NMS and the matching run once per NMS
-    # threshold, and each score threshold only redoes the last steps (precision/recall and the summary) on
-    # the rows above it: the same numbers as evaluate_postprocessing, bit for bit, in a few milliseconds.
-    @functools.lru_cache(maxsize=None)
-    def matched(nms_threshold):
-        kept = postprocess(dt_table, len(gt_table.category_ids), -np.inf, nms_threshold)  # NMS only
-        return kept, match_tables(gt_table, dt_table.take(kept))
+    def snapped(threshold):  # a slider value on its 0.05 grid (0.45, not 0.45000000000000007): one cache entry each
+        return round(float(threshold), 2)
 
-    @functools.lru_cache(maxsize=None)
-    def evaluated(score_threshold, nms_threshold):
-        """``(stats, kept_indices)``, equal to ``evaluate_postprocessing(gt_table, dt_table, ...)``."""
-        kept, (ranked, tp, fp, n_pos) = matched(nms_threshold)
-        above = ranked.score >= score_threshold
-        stats = summarize(*accumulate(ranked.take(above), tp[..., above], fp[..., above], n_pos))
-        return stats, kept[dt_table.score[kept] >= score_threshold]
-
-    sweeps = {}
-
-    def sweep(score_threshold):
-        key = round(score_threshold, 2)
-        if key not in sweeps:
-            stats = [evaluated(score_threshold, t)[0] for t in NMS_SWEEP]
-            sweeps[key] = {name: np.array([s[name] for s in stats]) for name in ("AP", "AP50", "AP75", "AR100")}
-        return sweeps[key]
-
-    # The curves of every score threshold on the slider, up front (about a second): moves then only draw.
+    # Every score threshold of the slider against every NMS threshold of the curve, up front (about a second):
+    # NMS and matching run once per NMS threshold, then moves only look the numbers up and draw.
     score_slider = controls["score_threshold"]
     for score_threshold in np.arange(score_slider.min, score_slider.max + score_slider.step / 2, score_slider.step):
-        sweep(round(float(score_threshold), 2))
+        results.curves(snapped(score_threshold), NMS_SWEEP)
 
     fig, axes = new_figure(1, 2, figsize=(9.6, 3.6))
     ax1, ax2 = axes[0]
     pin_titles(*axes[0])
     # The right panel is set up once: four curves, the marker of the current NMS threshold, labels and legend.
     # An update only changes the curves' heights, moves the marker and rewrites the title.
-    start = sweep(score_slider.value)
+    start = results.curves(snapped(score_slider.value), NMS_SWEEP)
     curve_lines = {}
     for name, style in (("AP50", "-"), ("AP", "-"), ("AP75", "--"), ("AR100", ":")):
         curve_lines[name], = ax2.plot(NMS_SWEEP, start[name], style, marker=".", label=name)
@@ -206,14 +135,14 @@ def postprocessing_explorer(gt=None, dt=None, image_id=3):
     ax2.legend(loc="lower left")
 
     def draw(score_threshold, nms_threshold):
-        stats, kept = evaluated(score_threshold, nms_threshold)
+        stats, kept = results.evaluate(snapped(score_threshold), snapped(nms_threshold))
         kept_here = np.intersect1d(kept, on_image)
         dropped_here = np.setdiff1d(on_image, kept_here)
         clear_artists(ax1)
         title = f"image {image_id}: {len(kept_here)} kept, {len(dropped_here)} removed"
         draw_detections_on_image(ax1, gt_boxes, box_convert(dt_table.box[kept_here], "xywh", "xyxy"),
                                  box_convert(dt_table.box[dropped_here], "xywh", "xyxy"), size, title=title)
-        curves = sweep(score_threshold)
+        curves = results.curves(snapped(score_threshold), NMS_SWEEP)
         for name, line in curve_lines.items():
             line.set_ydata(curves[name])
         marker.set_xdata([nms_threshold, nms_threshold])
