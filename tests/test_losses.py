@@ -124,7 +124,7 @@ def test_bad_input_raises():
         L.sigmoid_focal_loss(x, x, reduction="avg")
     with pytest.raises(ValueError, match="gamma"):
         L.sigmoid_focal_loss(x, x, gamma=-1)
-    with pytest.raises(ValueError, match="tensors"):
+    with pytest.raises(ValueError, match="tensor"):
         L.sigmoid_focal_loss(np.zeros(3), x)
     with pytest.raises(ValueError, match="targets"):
         L.focal_loss_float64([0.0], [0.5])

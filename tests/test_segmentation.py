@@ -66,12 +66,14 @@ def test_bad_input():
         dice_score(np.full((2, 2), 0.7), np.zeros((2, 2)))
     with pytest.raises(ValueError, match="same shape"):
         soft_dice_loss(torch.zeros(1, 4), torch.zeros(1, 5))
+    with pytest.raises(ValueError, match="eps"):
+        soft_dice_loss(torch.zeros(1, 4), torch.zeros(1, 4), eps=0.0)  # 0 / 0 for an empty image
 
 
 def test_soft_dice_equals_dice_on_hard_masks():
     rng = np.random.default_rng(1)
     p, t = rng.random((3, 8, 8)) > 0.5, rng.random((3, 8, 8)) > 0.5
-    loss = soft_dice_loss(torch.tensor(p, dtype=torch.float64), torch.tensor(t, dtype=torch.float64), eps=0.0)
+    loss = soft_dice_loss(torch.tensor(p, dtype=torch.float64), torch.tensor(t, dtype=torch.float64), eps=1e-12)
     assert loss.item() == pytest.approx(1 - dice_score(p, t).mean())
     z = torch.zeros(2, 1, 4, 4)
     assert soft_dice_loss(z, z).item() == 0.0

@@ -21,26 +21,37 @@ Taught in ``notebooks/08_residual_blocks.ipynb``, ``09_resnext_grouped_conv.ipyn
 ``10_depthwise_separable.ipynb``; used by the EfficientNet, ViT and RepVGG notebooks (11-13).
 """
 
-import numbers
 import statistics
 import time
 
+import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+from utils import _validate
+
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    # a Python int, so that products of numpy integers cannot overflow int64
+    return _validate.integer(value, name, low=1)
+
+
+def _check_flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def _check_groups(c_in, c_out, groups):
-    _positive_int(c_in, "c_in")
-    _positive_int(c_out, "c_out")
-    _positive_int(groups, "groups")
+    c_in, c_out, groups = _positive_int(c_in, "c_in"), _positive_int(c_out, "c_out"), _positive_int(groups, "groups")
     if c_in % groups or c_out % groups:
         raise ValueError(f"c_in ({c_in}) and c_out ({c_out}) must both be divisible by groups ({groups})")
+    return c_in, c_out, groups
+
+
+def _check_module(module):
+    if not callable(module):
+        raise ValueError(f"module must be callable, got {type(module).__name__}")
 
 
 def conv2d_params(c_in, c_out, k, groups=1, bias=False):
@@ -50,9 +61,9 @@ def conv2d_params(c_in, c_out, k, groups=1, bias=False):
     ``k x k`` window: ``c_out * (c_in / groups) * k^2`` weights, plus ``c_out`` biases.
     ``k`` is an int (square kernel) or a pair ``(k_h, k_w)``.
     """
-    _check_groups(c_in, c_out, groups)
+    c_in, c_out, groups = _check_groups(c_in, c_out, groups)
     k_h, k_w = _pair(k, "k")
-    return c_out * (c_in // groups) * k_h * k_w + (c_out if bias else 0)
+    return c_out * (c_in // groups) * k_h * k_w + (c_out if _check_flag(bias, "bias") else 0)
 
 
 def conv2d_flops(c_in, c_out, k, h_out, w_out, groups=1, bias=False):
@@ -62,19 +73,17 @@ def conv2d_flops(c_in, c_out, k, h_out, w_out, groups=1, bias=False):
     ``c_out * h_out * w_out`` of them. Multiply by the batch size for a batch. With ``bias=True`` one
     add per output value is included (torch's FLOP counter does not count it).
     """
-    _check_groups(c_in, c_out, groups)
-    _positive_int(h_out, "h_out")
-    _positive_int(w_out, "w_out")
+    c_in, c_out, groups = _check_groups(c_in, c_out, groups)
+    h_out, w_out = _positive_int(h_out, "h_out"), _positive_int(w_out, "w_out")
     k_h, k_w = _pair(k, "k")
     outputs = c_out * h_out * w_out
-    return 2 * outputs * (c_in // groups) * k_h * k_w + (outputs if bias else 0)
+    return 2 * outputs * (c_in // groups) * k_h * k_w + (outputs if _check_flag(bias, "bias") else 0)
 
 
 def linear_params(n_in, n_out, bias=True):
     """Number of parameters of ``nn.Linear(n_in, n_out, bias=bias)``: ``n_out * n_in (+ n_out)``."""
-    _positive_int(n_in, "n_in")
-    _positive_int(n_out, "n_out")
-    return n_out * n_in + (n_out if bias else 0)
+    n_in, n_out = _positive_int(n_in, "n_in"), _positive_int(n_out, "n_out")
+    return n_out * n_in + (n_out if _check_flag(bias, "bias") else 0)
 
 
 def linear_flops(n_in, n_out, tokens=1):
@@ -83,9 +92,7 @@ def linear_flops(n_in, n_out, tokens=1):
     ``tokens`` is everything in front of the last dimension (batch x sequence length). The bias add is
     not counted, as in torch's FLOP counter.
     """
-    _positive_int(n_in, "n_in")
-    _positive_int(n_out, "n_out")
-    _positive_int(tokens, "tokens")
+    n_in, n_out, tokens = _positive_int(n_in, "n_in"), _positive_int(n_out, "n_out"), _positive_int(tokens, "tokens")
     return 2 * n_in * n_out * tokens
 
 
@@ -94,6 +101,9 @@ def count_params(module, trainable_only=False):
 
     Buffers (BatchNorm running statistics) are not parameters and are not counted.
     """
+    if not isinstance(module, torch.nn.Module):
+        raise ValueError(f"module must be a torch.nn.Module, got {type(module).__name__}")
+    trainable_only = _check_flag(trainable_only, "trainable_only")
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
 
@@ -103,8 +113,7 @@ def count_flops(module, *inputs):
     Runs one forward pass under ``torch.no_grad()``. The count is for the whole batch in ``inputs``;
     inputs on the ``meta`` device work and cost no compute. Element-wise operations are not counted.
     """
-    if not callable(module):
-        raise ValueError(f"module must be callable, got {type(module).__name__}")
+    _check_module(module)
     counter = FlopCounterMode(display=False)
     with torch.no_grad(), counter:
         module(*inputs)
@@ -113,6 +122,7 @@ def count_flops(module, *inputs):
 
 def flops_by_operator(module, *inputs):
     """``{operator name: FLOPs}`` of ``module(*inputs)`` (e.g. ``{"convolution": ..., "addmm": ...}``)."""
+    _check_module(module)
     counter = FlopCounterMode(display=False)
     with torch.no_grad(), counter:
         module(*inputs)
@@ -127,10 +137,10 @@ def latency(fn, *args, repeat=20, warmup=3, number=1):
     the outliers a shared machine produces. Latency depends on the machine and its load: compare two
     latencies measured in the same run (a ratio), never a latency with a number from elsewhere.
     """
-    _positive_int(repeat, "repeat")
-    _positive_int(number, "number")
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"warmup must be a non-negative integer, got {warmup!r}")
+    if not callable(fn):
+        raise ValueError(f"fn must be callable, got {type(fn).__name__}")
+    repeat, number = _positive_int(repeat, "repeat"), _positive_int(number, "number")
+    warmup = _validate.integer(warmup, "warmup", low=0)
     times = []
     with torch.no_grad():
         for _ in range(warmup):

@@ -12,7 +12,10 @@ The discriminator *maximises* V, the generator *minimises* it. For a fixed G the
 ``V(D*, G) = -log 4 + 2 JSD(p_data || p_g)`` (Theorem 1).
 
 Conventions: discriminators output a raw score (a *logit* for the sigmoid losses, a real number for
-LSGAN and WGAN); every loss here is *minimised*; densities are numpy arrays on a uniform grid.
+LSGAN and WGAN); every loss here is *minimised*; densities are numpy arrays on a uniform grid. Bad input
+(NaN or inf scores, negative densities, a grid spacing ``dx <= 0``, an unknown loss) raises ``ValueError``
+naming the argument. Sums over an empty grid are 0, and so is a loss over an empty batch (a
+mean over nothing would be NaN).
 """
 
 import numpy as np
@@ -20,18 +23,16 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from utils import _validate
 from utils.progress import progress
 
 # --- the theory on a grid (numpy) ----------------------------------------------------------------------
 
 
-def _densities(p_data, p_g):
-    p_data, p_g = np.asarray(p_data, dtype=float), np.asarray(p_g, dtype=float)
+def _densities(p_data, p_g, names=("p_data", "p_g")):
+    p_data, p_g = (_validate.array(p, name, low=0) for p, name in zip((p_data, p_g), names))
     if p_data.shape != p_g.shape:
-        raise ValueError(f"p_data and p_g must have the same shape, got {p_data.shape} and {p_g.shape}")
-    for name, p in (("p_data", p_data), ("p_g", p_g)):
-        if not np.all(np.isfinite(p)) or np.any(p < 0):
-            raise ValueError(f"{name} must be finite and non-negative")
+        raise ValueError(f"{names[0]} and {names[1]} must have the same shape, got {p_data.shape} and {p_g.shape}")
     return p_data, p_g
 
 
@@ -50,22 +51,24 @@ def optimal_discriminator(p_data, p_g):
     return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
 
 
-def _xlogy(x, y):
-    # x * log(y) with the convention 0 * log(anything) = 0 (callers ensure y > 0 where x > 0).
-    positive = x > 0
-    return np.where(positive, x * np.log(np.where(positive, y, 1.0)), 0.0)
+def _kl_terms(p, q):
+    # p log(p / q) with the convention 0 log(0 / q) = 0 (callers ensure q > 0 where p > 0); as log p - log q,
+    # so that p / q cannot overflow
+    positive = p > 0
+    return np.where(positive, p * (np.log(np.where(positive, p, 1.0)) - np.log(np.where(positive, q, 1.0))), 0.0)
 
 
 def kl_divergence(p, q, dx=1.0):
     """``KL(p || q) = sum p log(p / q) dx`` in nats (``inf`` where ``p > 0`` and ``q = 0``).
 
     ``p`` and ``q``: densities on a uniform grid of spacing ``dx`` (a Riemann sum), or probability
-    vectors with ``dx = 1``.
+    vectors with ``dx = 1`` (``dx > 0``).
     """
-    p, q = _densities(p, q)
+    p, q = _densities(p, q, ("p", "q"))
+    dx = _validate.number(dx, "dx", low=0, low_open=True)
     if np.any((p > 0) & (q == 0)):
         return float("inf")
-    return float(np.sum(_xlogy(p, p) - _xlogy(p, q)) * dx)
+    return float(np.sum(_kl_terms(p, q)) * dx)
 
 
 def js_divergence(p, q, dx=1.0):
@@ -74,8 +77,8 @@ def js_divergence(p, q, dx=1.0):
     In nats: 0 for identical distributions, ``log 2`` (its maximum) for disjoint ones; symmetric.
     ``p``, ``q``: densities on a uniform grid of spacing ``dx``, or probability vectors with ``dx = 1``.
     """
-    p, q = _densities(p, q)
-    m = (p + q) / 2
+    p, q = _densities(p, q, ("p", "q"))
+    m = p / 2 + q / 2  # (p + q) / 2, which could overflow
     return 0.5 * kl_divergence(p, m, dx) + 0.5 * kl_divergence(q, m, dx)
 
 
@@ -88,19 +91,20 @@ def value_function(D, p_data, p_g, dx=1.0):
     at ``log(tiny) = -708`` instead of ``-inf`` (for ``D*`` those points carry a negligible density).
     """
     p_data, p_g = _densities(p_data, p_g)
-    D = np.asarray(D, dtype=float)
-    if D.shape != p_data.shape or np.any((D < 0) | (D > 1)):
-        raise ValueError("D must be probabilities in [0, 1] with the shape of the densities")
+    D = _validate.array(D, "D", low=0, high=1)
+    dx = _validate.number(dx, "dx", low=0, low_open=True)
+    if D.shape != p_data.shape:
+        raise ValueError(f"D must have the shape of the densities {p_data.shape}, got {D.shape}")
     tiny = np.finfo(float).tiny
     return float(np.sum(p_data * np.log(np.maximum(D, tiny)) + p_g * np.log(np.maximum(1 - D, tiny))) * dx)
 
 
 def kde_1d(samples, x, bandwidth=0.1):
-    """Gaussian kernel density estimate of 1-D ``samples`` ``(N,)`` at the points ``x`` ``(M,)`` -> ``(M,)``."""
-    samples = np.asarray(samples, dtype=float).ravel()
-    if not bandwidth > 0:
-        raise ValueError(f"bandwidth must be positive, got {bandwidth}")
-    x = np.asarray(x, dtype=float)
+    """Gaussian kernel density estimate of 1-D ``samples`` ``(N,)`` at the points ``x`` ``(M,)`` -> ``(M,)``
+    (zeros for no samples)."""
+    samples = _validate.array(samples, "samples").ravel()
+    x = _validate.array(x, "x", ndim=1)
+    bandwidth = _validate.number(bandwidth, "bandwidth", low=0, low_open=True)
     if samples.size == 0:
         return np.zeros_like(x)
     u = (x[:, None] - samples[None, :]) / bandwidth  # (M, N)
@@ -110,13 +114,22 @@ def kde_1d(samples, x, bandwidth=0.1):
 # --- the losses (torch; every one is minimised) ---------------------------------------------------------
 
 
+def _scores(x, name):
+    return _validate.tensor(x, name)  # a finite float tensor (half precision computed in float32)
+
+
+def _mean(t):
+    return t.mean() if t.numel() else t.sum()  # a mean over an empty batch: 0, not NaN
+
+
 def discriminator_loss(real_logits, fake_logits):
     """``-E[log D(x)] - E[log(1 - D(G(z)))]``: binary cross-entropy, real = 1, fake = 0.
 
     Minimising it is maximising V. ``D = sigmoid(logit)``; written with ``softplus`` so that it stays
     finite for large logits (``-log sigmoid(a) = softplus(-a)``, ``-log(1 - sigmoid(a)) = softplus(a)``).
     """
-    return F.softplus(-real_logits).mean() + F.softplus(fake_logits).mean()
+    real_logits, fake_logits = _scores(real_logits, "real_logits"), _scores(fake_logits, "fake_logits")
+    return _mean(F.softplus(-real_logits)) + _mean(F.softplus(fake_logits))
 
 
 def saturating_generator_loss(fake_logits):
@@ -124,7 +137,7 @@ def saturating_generator_loss(fake_logits):
 
     Its gradient w.r.t. the logit is ``-D(G(z))``: it vanishes when D confidently rejects fakes.
     """
-    return (-F.softplus(fake_logits)).mean()
+    return _mean(-F.softplus(_scores(fake_logits, "fake_logits")))
 
 
 def generator_loss(fake_logits):
@@ -133,17 +146,18 @@ def generator_loss(fake_logits):
     Same fixed point as the minimax loss, but its gradient w.r.t. the logit is ``-(1 - D(G(z)))``:
     strongest exactly when D rejects the fakes.
     """
-    return F.softplus(-fake_logits).mean()
+    return _mean(F.softplus(-_scores(fake_logits, "fake_logits")))
 
 
 def lsgan_discriminator_loss(real_scores, fake_scores):
     """LSGAN (Mao et al., 2017, eq. 2 with a = 0, b = 1): ``E[(D(x) - 1)^2] / 2 + E[D(G(z))^2] / 2``."""
-    return 0.5 * ((real_scores - 1) ** 2).mean() + 0.5 * (fake_scores**2).mean()
+    real_scores, fake_scores = _scores(real_scores, "real_scores"), _scores(fake_scores, "fake_scores")
+    return 0.5 * _mean((real_scores - 1) ** 2) + 0.5 * _mean(fake_scores**2)
 
 
 def lsgan_generator_loss(fake_scores):
     """LSGAN generator loss (c = 1): ``E[(D(G(z)) - 1)^2] / 2``."""
-    return 0.5 * ((fake_scores - 1) ** 2).mean()
+    return 0.5 * _mean((_scores(fake_scores, "fake_scores") - 1) ** 2)
 
 
 def wgan_critic_loss(real_scores, fake_scores):
@@ -151,12 +165,13 @@ def wgan_critic_loss(real_scores, fake_scores):
 
     It estimates W1 only if the critic C is 1-Lipschitz: add :func:`gradient_penalty` (WGAN-GP) or clip weights.
     """
-    return fake_scores.mean() - real_scores.mean()
+    real_scores, fake_scores = _scores(real_scores, "real_scores"), _scores(fake_scores, "fake_scores")
+    return _mean(fake_scores) - _mean(real_scores)
 
 
 def wgan_generator_loss(fake_scores):
     """WGAN generator loss ``-E[C(G(z))]``."""
-    return -fake_scores.mean()
+    return -_mean(_scores(fake_scores, "fake_scores"))
 
 
 def gradient_penalty(critic, real, fake, eps=None):
@@ -165,20 +180,26 @@ def gradient_penalty(critic, real, fake, eps=None):
     Args:
         critic: callable ``(B, d) -> (B, 1)`` or ``(B,)`` scores.
         real, fake: ``(B, d)`` tensors.
-        eps: ``(B, 1)`` interpolation weights in [0, 1]; ``None`` draws them uniformly.
+        eps: ``(B, 1)`` interpolation weights in [0, 1]; ``None`` draws them uniformly (torch's generator).
 
     ``x_hat = eps * real + (1 - eps) * fake`` lies on the straight line between a real and a fake sample;
     the gradient is taken with ``create_graph=True`` so the penalty can be back-propagated to the critic.
-    In the critic's loss, ``fake`` is a constant (generated under ``torch.no_grad()``).
+    In the critic's loss, ``fake`` is a constant (generated under ``torch.no_grad()``). An empty batch gives 0.
     """
-    if real.shape != fake.shape or real.ndim != 2:
+    if not callable(critic):
+        raise ValueError(f"critic must be callable, got {type(critic).__name__}")
+    real, fake = _validate.tensor(real, "real", ndim=2), _validate.tensor(fake, "fake", ndim=2)
+    if real.shape != fake.shape:
         raise ValueError(f"real and fake must be (B, d) tensors of the same shape, got {tuple(real.shape)} "
                          f"and {tuple(fake.shape)}")
     if eps is None:
         eps = torch.rand(real.shape[0], 1, dtype=real.dtype, device=real.device)
+    eps = _validate.tensor(eps, "eps", low=0, high=1)
+    if eps.shape != (real.shape[0], 1):
+        raise ValueError(f"eps must be ({real.shape[0]}, 1), got {tuple(eps.shape)}")
     x_hat = (eps * real + (1 - eps) * fake).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)  # (B, d)
-    return ((grad.norm(2, dim=1) - 1) ** 2).mean()
+    return _mean((grad.norm(2, dim=1) - 1) ** 2)
 
 
 #: ``name -> (discriminator loss, generator loss)``; ``wgan-gp`` also adds ``gradient_penalty``.
@@ -200,9 +221,7 @@ def generator_gradients(d_fake):
         ``{"saturating": ..., "non-saturating": ...}``, numpy arrays of the shape of ``d_fake``. By hand:
         ``D`` and ``1 - D``, so the saturating loss gives almost no gradient where ``D(G(z))`` is near 0.
     """
-    d_fake = np.asarray(d_fake, dtype=float)
-    if np.any((d_fake <= 0) | (d_fake >= 1)):
-        raise ValueError("d_fake must be probabilities strictly between 0 and 1")
+    d_fake = _validate.array(d_fake, "d_fake", low=0, high=1, low_open=True, high_open=True)
     out = {}
     for name, loss in (("saturating", saturating_generator_loss), ("non-saturating", generator_loss)):
         a = torch.logit(torch.tensor(d_fake, dtype=torch.float64)).requires_grad_(True)
@@ -217,6 +236,8 @@ def generator_gradients(d_fake):
 
 def mlp(in_dim, out_dim, hidden=64, depth=2):
     """``depth`` hidden layers of ``hidden`` units with LeakyReLU(0.2): the G and D of the toy GANs."""
+    in_dim, out_dim = _validate.integer(in_dim, "in_dim", low=1), _validate.integer(out_dim, "out_dim", low=1)
+    hidden, depth = _validate.integer(hidden, "hidden", low=1), _validate.integer(depth, "depth", low=0)
     layers, width = [], in_dim
     for _ in range(depth):
         layers += [nn.Linear(width, hidden), nn.LeakyReLU(0.2)]
@@ -225,13 +246,13 @@ def mlp(in_dim, out_dim, hidden=64, depth=2):
     return nn.Sequential(*layers)
 
 
-def _as_data(data):
-    data = torch.as_tensor(np.asarray(data, dtype=np.float32))
+def _as_data(data, name="data"):
+    data = _validate.array(data, name, ndim=(1, 2)).astype(np.float32)
     if data.ndim == 1:
         data = data[:, None]  # (N,) -> (N, 1)
-    if data.ndim != 2 or data.shape[0] == 0:
-        raise ValueError(f"data must be a non-empty (N,) or (N, d) array, got shape {tuple(data.shape)}")
-    return data
+    if data.shape[0] == 0 or not np.isfinite(data).all():
+        raise ValueError(f"{name} must be a non-empty (N,) or (N, d) array of float32 numbers, got shape {data.shape}")
+    return torch.from_numpy(data)
 
 
 def fit_discriminator(real, fake, steps=1000, hidden=64, batch_size=256, lr=3e-3, seed=0):
@@ -239,20 +260,24 @@ def fit_discriminator(real, fake, steps=1000, hidden=64, batch_size=256, lr=3e-3
 
     ``real``, ``fake``: ``(N,)`` or ``(N, d)`` arrays. With enough samples and steps, ``sigmoid(D(x))``
     approaches ``D*(x) = p_data / (p_data + p_g)`` (``notebooks/18_gan_minmax.ipynb``). Returns D.
+    Deterministic for a given ``seed``; the caller's random numbers are left as they were.
     """
-    real, fake = _as_data(real), _as_data(fake)
+    real, fake = _as_data(real, "real"), _as_data(fake, "fake")
     if real.shape[1] != fake.shape[1]:
-        raise ValueError("real and fake must have the same dimension")
-    torch.manual_seed(seed)
-    D = mlp(real.shape[1], 1, hidden)
-    opt = torch.optim.Adam(D.parameters(), lr=lr)
-    for _ in range(steps):
-        x = real[torch.randint(len(real), (batch_size,))]
-        x_fake = fake[torch.randint(len(fake), (batch_size,))]
-        loss = discriminator_loss(D(x), D(x_fake))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        raise ValueError(f"real and fake must have the same dimension, got {real.shape[1]} and {fake.shape[1]}")
+    steps, batch_size = _validate.integer(steps, "steps", low=0), _validate.integer(batch_size, "batch_size", low=1)
+    lr, seed = _validate.number(lr, "lr", low=0, low_open=True), _validate.integer(seed, "seed", low=0)
+    with torch.random.fork_rng():  # a private copy of torch's random state: the caller's stream is untouched
+        torch.manual_seed(seed)
+        D = mlp(real.shape[1], 1, hidden)
+        opt = torch.optim.Adam(D.parameters(), lr=lr)
+        for _ in range(steps):
+            x = real[torch.randint(len(real), (batch_size,))]
+            x_fake = fake[torch.randint(len(fake), (batch_size,))]
+            loss = discriminator_loss(D(x), D(x_fake))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
     return D
 
 
@@ -269,7 +294,8 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
             Mirza and Osindero, 2014): G and D both receive the one-hot label concatenated to their input.
         grid: ``(M,)`` or ``(M, d)`` points where each snapshot evaluates D (unconditional GANs only).
         n_fake: generated samples per snapshot, always from the same noise ``z`` (and labels ``0, 1, ...``).
-        seed: ``torch.manual_seed`` at the start: the run is deterministic on a given machine.
+        seed: seeds a private copy of torch's random state: the run is deterministic on a given machine, and
+            the caller's random numbers are left as they were.
 
     Returns:
         dict with ``G``, ``D``, ``history`` (``loss_D``, ``loss_G``: ``(steps,)`` arrays) and ``snapshots``,
@@ -277,68 +303,79 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
         taken at step 0 (before training) and every ``snapshot_every`` steps. ``D`` is a probability for the
         sigmoid losses and the raw score for ``lsgan`` and ``wgan-gp``.
     """
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {list(LOSSES)}, got {loss!r}")
-    if int(steps) != steps or steps < 0 or int(snapshot_every) != snapshot_every or snapshot_every < 1:
-        raise ValueError(f"steps must be >= 0 and snapshot_every >= 1 (integers), got {steps} and {snapshot_every}")
+    _validate.choice(loss, "loss", LOSSES)
+    for name, value, low in (("steps", steps, 0), ("snapshot_every", snapshot_every, 1), ("n_classes", n_classes, 0),
+                             ("z_dim", z_dim, 1), ("batch_size", batch_size, 1), ("n_critic", n_critic, 1),
+                             ("n_fake", n_fake, 0), ("seed", seed, 0)):
+        _validate.integer(value, name, low=low)
+    lr, gp_weight = _validate.number(lr, "lr", low=0, low_open=True), _validate.number(gp_weight, "gp_weight", low=0)
+    betas = tuple(_validate.array(betas, "betas", ndim=1, low=0, high=1, high_open=True).tolist())
+    if len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2), got {betas}")
     d_loss_fn, g_loss_fn = LOSSES[loss]
     data = _as_data(data)
     N, dim = data.shape
     if n_classes:
-        labels = torch.as_tensor(np.asarray(labels), dtype=torch.int64)
-        if labels.shape != (N,) or labels.min() < 0 or labels.max() >= n_classes:
+        labels = np.asarray(labels)
+        if labels.dtype.kind not in "iu" or labels.shape != (N,) or labels.min() < 0 or labels.max() >= n_classes:
             raise ValueError(f"labels must be ({N},) ints in [0, {n_classes})")
-    torch.manual_seed(seed)
-    G = mlp(z_dim + n_classes, dim, hidden)
-    D = mlp(dim + n_classes, 1, hidden)
-    opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
-    opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+        labels = torch.as_tensor(labels, dtype=torch.int64)
+    elif labels is not None:
+        raise ValueError("labels are given but n_classes is 0 (a conditional GAN needs n_classes > 0)")
+    grid_t = None if grid is None else _as_data(grid, "grid")
+    if grid_t is not None and grid_t.shape[1] != dim:
+        raise ValueError(f"grid must have the dimension of data ({dim}), got {grid_t.shape[1]}")
+    with torch.random.fork_rng():  # a private copy of torch's random state: the caller's stream is untouched
+        torch.manual_seed(seed)
+        G = mlp(z_dim + n_classes, dim, hidden)
+        D = mlp(dim + n_classes, 1, hidden)
+        opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
+        opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
 
-    def cond(x, y):
-        # CGAN: append the one-hot condition to the input of G and of D
-        return x if not n_classes else torch.cat([x, F.one_hot(y, n_classes).to(x.dtype)], dim=1)
+        def cond(x, y):
+            # CGAN: append the one-hot condition to the input of G and of D
+            return x if not n_classes else torch.cat([x, F.one_hot(y, n_classes).to(x.dtype)], dim=1)
 
-    z_fixed = torch.randn(n_fake, z_dim)
-    y_fixed = torch.arange(n_fake) % n_classes if n_classes else None
-    grid_t = None if grid is None else _as_data(grid)
+        z_fixed = torch.randn(n_fake, z_dim)
+        y_fixed = torch.arange(n_fake) % n_classes if n_classes else None
 
-    def snapshot(step):
-        with torch.no_grad():
-            fake = G(cond(z_fixed, y_fixed)).numpy()
-            d_grid = None
-            if grid_t is not None and not n_classes:
-                scores = D(grid_t)[:, 0]
-                d_grid = (torch.sigmoid(scores) if d_loss_fn is discriminator_loss else scores).numpy()
-        return {"step": step, "fake": fake, "fake_labels": None if y_fixed is None else y_fixed.numpy(), "D": d_grid}
-
-    history = {"loss_D": np.zeros(steps), "loss_G": np.zeros(steps)}
-    snapshots = [snapshot(0)]
-    def train_step(step):
-        for _ in range(n_critic):
-            idx = torch.randint(N, (batch_size,))
-            x, y = data[idx], (labels[idx] if n_classes else None)
+        def snapshot(step):
             with torch.no_grad():
-                x_fake = G(cond(torch.randn(batch_size, z_dim), y))
-            loss_D = d_loss_fn(D(cond(x, y)), D(cond(x_fake, y)))
-            if loss == "wgan-gp":
-                loss_D = loss_D + gp_weight * gradient_penalty(lambda u: D(cond(u, y)), x, x_fake)
-            opt_D.zero_grad()
-            loss_D.backward()
-            opt_D.step()
-        y = labels[torch.randint(N, (batch_size,))] if n_classes else None
-        loss_G = g_loss_fn(D(cond(G(cond(torch.randn(batch_size, z_dim), y)), y)))
-        opt_G.zero_grad()
-        loss_G.backward()
-        opt_G.step()
-        history["loss_D"][step - 1], history["loss_G"][step - 1] = loss_D.item(), loss_G.item()
+                fake = G(cond(z_fixed, y_fixed)).numpy()
+                d_grid = None
+                if grid_t is not None and not n_classes:
+                    scores = D(grid_t)[:, 0]
+                    d_grid = (torch.sigmoid(scores) if d_loss_fn is discriminator_loss else scores).numpy()
+            return {"step": step, "fake": fake, "fake_labels": None if y_fixed is None else y_fixed.numpy(), "D": d_grid}
 
-    # the bar advances once per snapshot interval: a few widget messages per run, not one per step
-    starts = range(1, steps + 1, snapshot_every)
-    for start in progress(starts, total=len(starts), description=description or loss):
-        for step in range(start, min(start + snapshot_every, steps + 1)):
-            train_step(step)
-            if step % snapshot_every == 0:
-                snapshots.append(snapshot(step))
+        history = {"loss_D": np.zeros(steps), "loss_G": np.zeros(steps)}
+        snapshots = [snapshot(0)]
+        def train_step(step):
+            for _ in range(n_critic):
+                idx = torch.randint(N, (batch_size,))
+                x, y = data[idx], (labels[idx] if n_classes else None)
+                with torch.no_grad():
+                    x_fake = G(cond(torch.randn(batch_size, z_dim), y))
+                loss_D = d_loss_fn(D(cond(x, y)), D(cond(x_fake, y)))
+                if loss == "wgan-gp":
+                    loss_D = loss_D + gp_weight * gradient_penalty(lambda u: D(cond(u, y)), x, x_fake)
+                opt_D.zero_grad()
+                loss_D.backward()
+                opt_D.step()
+            y = labels[torch.randint(N, (batch_size,))] if n_classes else None
+            loss_G = g_loss_fn(D(cond(G(cond(torch.randn(batch_size, z_dim), y)), y)))
+            opt_G.zero_grad()
+            loss_G.backward()
+            opt_G.step()
+            history["loss_D"][step - 1], history["loss_G"][step - 1] = loss_D.item(), loss_G.item()
+
+        # the bar advances once per snapshot interval: a few widget messages per run, not one per step
+        starts = range(1, steps + 1, snapshot_every)
+        for start in progress(starts, total=len(starts), description=description or loss):
+            for step in range(start, min(start + snapshot_every, steps + 1)):
+                train_step(step)
+                if step % snapshot_every == 0:
+                    snapshots.append(snapshot(step))
     return {"G": G, "D": D, "loss": loss, "history": history, "snapshots": snapshots}
 
 
@@ -346,11 +383,14 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
 
 
 def nearest_mode(samples, centres):
-    """Index ``(N,)`` and distance ``(N,)`` of the nearest centre ``(K, d)`` for each sample ``(N, d)``."""
-    samples = np.asarray(samples, dtype=float)
-    centres = np.asarray(centres, dtype=float)
-    if centres.ndim != 2 or centres.shape[0] == 0:
+    """Index ``(N,)`` and distance ``(N,)`` of the nearest centre ``(K, d)`` for each sample ``(N, d)`` (no samples:
+    two empty arrays)."""
+    centres = _validate.array(centres, "centres", ndim=2)
+    if centres.shape[0] == 0:
         raise ValueError(f"centres must be a non-empty (K, d) array, got shape {centres.shape}")
+    samples = _validate.array(samples, "samples")
+    if samples.size == 0:
+        samples = samples.reshape(0, centres.shape[1])
     if samples.ndim != 2 or samples.shape[1] != centres.shape[1]:
         raise ValueError(f"samples must be (N, {centres.shape[1]}), got shape {samples.shape}")
     dist = np.linalg.norm(samples[:, None, :] - centres[None, :, :], axis=2)  # (N, K)
@@ -372,10 +412,8 @@ def mode_coverage(samples, centres, sigma, n_sigma=3.0, min_share=0.02):
         ``{"modes": int, "high_quality": float share in [0, 1], "counts": (K,) high-quality samples per mode}``;
         for no samples, 0 modes and share 0.
     """
-    if not sigma > 0 or not n_sigma > 0:
-        raise ValueError(f"sigma and n_sigma must be positive, got {sigma} and {n_sigma}")
-    if not 0 <= min_share <= 1:
-        raise ValueError(f"min_share must be in [0, 1], got {min_share}")
+    sigma, n_sigma = _validate.number(sigma, "sigma", low=0, low_open=True), _validate.number(n_sigma, "n_sigma", low=0, low_open=True)
+    min_share = _validate.number(min_share, "min_share", 0, 1)
     index, dist = nearest_mode(samples, centres)
     good = dist <= n_sigma * sigma
     counts = np.bincount(index[good], minlength=len(centres))

@@ -11,31 +11,48 @@ Notation (the paper's): ``x`` is the logit, ``p = sigmoid(x)``, ``y`` in {0, 1} 
 :func:`sigmoid_focal_loss` has ``torchvision.ops.sigmoid_focal_loss``'s signature and semantics (soft
 targets allowed, ``alpha < 0`` means no alpha weighting) but computes ``1 - p_t`` without cancellation,
 so it keeps its relative precision for confident predictions where torchvision's formula rounds to 0.
+
+Input checks (every function): NaN or inf logits, targets outside [0, 1], ``alpha`` outside [0, 1] (other than
+-1), ``gamma < 0`` and unknown reductions raise ``ValueError`` naming the argument. ``reduction="mean"`` over
+no elements returns 0 (no anchors, no loss; torchvision returns NaN, 0 / 0). Half-precision logits are
+computed in float32.
 """
 
 import math
+import numbers
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
+from utils import _validate
+
 REDUCTIONS = ("none", "mean", "sum")
 
 
-def _check(inputs, targets, gamma, reduction):
-    if not isinstance(inputs, torch.Tensor) or not isinstance(targets, torch.Tensor):
-        raise ValueError("inputs and targets must be torch tensors")
+def _check_weights(alpha, gamma):
+    # torchvision's convention: alpha weights the positives (1 - alpha the negatives), -1 switches it off
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not (0 <= alpha <= 1 or alpha == -1):
+        raise ValueError(f"alpha must be in [0, 1], or -1 for no weighting, got {alpha!r}")
+    _validate.number(gamma, "gamma", low=0)
+
+
+def _check(inputs, targets, alpha, gamma, reduction="none", name="inputs", hard=False):
+    """Validated ``(inputs, targets)`` tensors: finite logits, targets in [0, 1] (0 or 1 if ``hard``), same shape."""
+    inputs = _validate.tensor(inputs, name)
+    targets = _validate.tensor(targets, "targets", low=0, high=1)
     if inputs.shape != targets.shape:
-        raise ValueError(f"inputs and targets must have the same shape, got {tuple(inputs.shape)} and {tuple(targets.shape)}")
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-    if not gamma >= 0:
-        raise ValueError(f"gamma must be >= 0, got {gamma}")
+        raise ValueError(f"{name} and targets must have the same shape, got {tuple(inputs.shape)} and {tuple(targets.shape)}")
+    if hard and not ((targets == 0) | (targets == 1)).all():
+        raise ValueError("targets must be 0 or 1 (hard labels)")
+    _check_weights(alpha, gamma)
+    _validate.choice(reduction, "reduction", REDUCTIONS)
+    return inputs, targets.to(inputs.dtype)
 
 
 def _reduce(loss, reduction):
     if reduction == "mean":
-        return loss.mean()
+        return loss.mean() if loss.numel() else loss.sum()  # a mean over nothing: 0, not NaN
     if reduction == "sum":
         return loss.sum()
     return loss
@@ -58,7 +75,7 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none")
     formula rounds it to 0 (and float32 ``binary_cross_entropy_with_logits`` loses it for confident
     negatives). Fewer temporaries, so it is also faster (``benchmarks/bench_losses.py``).
     """
-    _check(inputs, targets, gamma, reduction)
+    inputs, targets = _check(inputs, targets, alpha, gamma, reduction)
     log_p, log_1mp = F.logsigmoid(inputs), F.logsigmoid(-inputs)  # log p, log(1 - p)
     ce = -torch.lerp(log_1mp, log_p, targets)  # -log p_t
     if gamma == 0:
@@ -78,7 +95,7 @@ def torchvision_sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduc
     ``p_t = p y + (1 - p)(1 - y)`` and then ``1 - p_t``: for a confident positive, ``p`` rounds to 1 and
     ``1 - p_t`` to 0 (float32: from a logit of about 17 on), so the loss becomes exactly 0.
     """
-    _check(inputs, targets, gamma, reduction)
+    inputs, targets = _check(inputs, targets, alpha, gamma, reduction)
     p = torch.sigmoid(inputs)
     ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
     p_t = p * targets + (1 - p) * (1 - targets)
@@ -96,12 +113,12 @@ def focal_loss_float64(logits, targets, alpha=0.25, gamma=2.0):
     and ``1 - p_t = sigmoid(-z)``, each evaluated in the form that never subtracts nearly equal numbers:
     ``softplus(u) = max(u, 0) + log1p(exp(-|u|))`` and ``sigmoid(-z) = exp(-softplus(z))``.
     """
-    x = np.asarray(logits, dtype=np.float64)
-    y = np.asarray(targets, dtype=np.float64)
+    x, y = _validate.array(logits, "logits"), _validate.array(targets, "targets")
     if x.shape != y.shape:
         raise ValueError(f"logits and targets must have the same shape, got {x.shape} and {y.shape}")
     if not np.isin(y, (0.0, 1.0)).all():
         raise ValueError("targets must be 0 or 1 for the float64 reference")
+    _check_weights(alpha, gamma)
     z = np.where(y == 1, x, -x)
 
     def softplus(u):
@@ -133,7 +150,9 @@ def focal_loss_grad(logits, targets, alpha=0.25, gamma=2.0):
 def focal_loss_pt(p_t, gamma=2.0, alpha_t=1.0):
     """``FL(p_t) = -alpha_t (1 - p_t)^gamma log(p_t)`` on numpy arrays of ``p_t`` in (0, 1]: the curves of
     the paper's figure 1 (``gamma = 0``, ``alpha_t = 1`` is the cross-entropy)."""
-    p_t = np.asarray(p_t, dtype=np.float64)
+    p_t = _validate.array(p_t, "p_t", low=0, high=1, low_open=True)
+    _validate.number(gamma, "gamma", low=0)
+    alpha_t = _validate.array(alpha_t, "alpha_t", low=0, high=1)  # a number, or one per p_t
     return -alpha_t * (1 - p_t) ** gamma * np.log(p_t)
 
 
@@ -145,8 +164,9 @@ def imbalanced_logits(n_pos=100, ratio=1000, seed=0, hard_negatives=100):
     ~ N(-5, 1), ``p`` about 0.007). Synthetic: chosen to look like the paper's setting (about 100k anchors per
     image, a few dozen to a few hundred positives), not measured on a model.
     """
-    rng = np.random.default_rng(seed)
-    n_neg = n_pos * ratio
+    n_neg = _validate.integer(n_pos, "n_pos", low=0) * _validate.integer(ratio, "ratio", low=0)
+    _validate.integer(hard_negatives, "hard_negatives", 0, n_neg)
+    rng = np.random.default_rng(_validate.integer(seed, "seed", low=0))
     logits = np.concatenate([rng.normal(1.0, 2.0, n_pos), rng.normal(0.0, 2.0, hard_negatives),
                              rng.normal(-5.0, 1.0, n_neg - hard_negatives)])
     targets = np.concatenate([np.ones(n_pos), np.zeros(n_neg)])
@@ -156,12 +176,16 @@ def imbalanced_logits(n_pos=100, ratio=1000, seed=0, hard_negatives=100):
 def loss_shares(logits, targets, alpha=0.25, gamma=2.0, easy=0.9):
     """Who contributes the total loss: shares of positives, hard negatives and easy negatives (``p_t > easy``).
 
-    ``logits``, ``targets``: numpy ``(N,)`` with hard targets. Returns a dict of floats summing to 1.
+    ``logits``, ``targets``: numpy ``(N,)`` with hard targets. Returns a dict of floats summing to 1, or all 0
+    when the total loss is 0 (no samples, or none with a loss).
     """
     loss = focal_loss_float64(logits, targets, alpha, gamma)
-    y = np.asarray(targets)
-    p_t = np.where(y == 1, 1 / (1 + np.exp(-logits)), 1 / (1 + np.exp(logits)))
+    _validate.number(easy, "easy", 0, 1)
+    x, y = np.asarray(logits, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    with np.errstate(over="ignore"):  # exp overflows to inf for |logit| > 709: 1 / (1 + inf) = 0 is the limit
+        p_t = np.where(y == 1, 1 / (1 + np.exp(-x)), 1 / (1 + np.exp(x)))
     total = loss.sum()
+    total = total if total > 0 else 1.0  # no loss at all: every share is 0
     easy_neg = (y == 0) & (p_t > easy)
     return {
         "positives": float(loss[y == 1].sum() / total),
@@ -172,8 +196,9 @@ def loss_shares(logits, targets, alpha=0.25, gamma=2.0, easy=0.9):
 
 def cumulative_loss(losses):
     """The paper's figure 4: sort ``losses`` (numpy ``(N,)``) from low to high, return ``(fraction of samples,
-    normalised cumulative loss)``, two ``(N,)`` arrays ending at 1."""
-    losses = np.sort(np.asarray(losses, dtype=np.float64))
+    normalised cumulative loss)``, two ``(N,)`` arrays ending at 1 (empty for no losses; the cumulative loss
+    stays 0 if every loss is 0)."""
+    losses = np.sort(_validate.array(losses, "losses", ndim=1, low=0))
     total = losses.sum()
     return np.arange(1, len(losses) + 1) / max(len(losses), 1), np.cumsum(losses) / (total if total > 0 else 1)
 
@@ -181,9 +206,8 @@ def cumulative_loss(losses):
 def prior_bias(pi=0.01):
     """The paper's initialisation of the final classification bias, ``b = -log((1 - pi) / pi)``, so that
     every anchor starts with ``p = pi`` and the easy negatives do not swamp the first iterations."""
-    if not 0 < pi < 1:
-        raise ValueError(f"pi must be in (0, 1), got {pi}")
-    return -math.log((1 - pi) / pi)
+    pi = _validate.number(pi, "pi", 0, 1, low_open=True, high_open=True)
+    return math.log(pi) - math.log1p(-pi)  # the same b, without overflow in (1 - pi) / pi for a tiny pi
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -196,9 +220,10 @@ def toy_detection_data(n_pos=50, ratio=1000, seed=0):
     Positives ~ N((0.6, 0), 0.6^2 I); twice as many *hard* negatives ~ N((-0.6, 0), 0.6^2 I), overlapping
     them; the rest of the ``n_pos * ratio`` negatives are *easy* background spread over a ring of radius 3 to 10,
     far from every positive. Learning the boundary between positives and hard negatives is the real task.
+    ``ratio`` must be at least 2 (the hard negatives are part of the negatives).
     """
-    rng = np.random.default_rng(seed)
-    n_neg = n_pos * ratio
+    n_neg = _validate.integer(n_pos, "n_pos", low=0) * _validate.integer(ratio, "ratio", low=2)
+    rng = np.random.default_rng(_validate.integer(seed, "seed", low=0))
     positives = rng.normal(0, 0.6, (n_pos, 2)) + [0.6, 0]
     hard = rng.normal(0, 0.6, (2 * n_pos, 2)) - [0.6, 0]
     r, theta = rng.uniform(3, 10, n_neg - 2 * n_pos), rng.uniform(0, 2 * np.pi, n_neg - 2 * n_pos)
@@ -213,10 +238,21 @@ def train_tiny_classifier(X, y, alpha=0.25, gamma=2.0, steps=120, lr=1e-2, seed=
 
     The final bias starts at :func:`prior_bias` ``(pi)`` for every loss, as in the paper, and the summed loss
     is divided by the number of positives (RetinaNet's normalisation). Returns the trained model.
+
+    ``X``: ``(N, 2)`` float tensor, ``y``: ``(N,)`` 0/1 floats, ``N >= 1``. The run is deterministic for a given
+    ``seed`` and leaves the caller's random numbers as they were (torch's generator is forked, then seeded).
     """
-    torch.manual_seed(seed)
-    model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
-    torch.nn.init.constant_(model[-1].bias, prior_bias(pi))
+    X, y = _validate.tensor(X, "X", ndim=2), _validate.tensor(y, "y", ndim=1, low=0, high=1)
+    if X.shape[0] == 0 or X.shape[1] != 2 or y.shape != X.shape[:1]:
+        raise ValueError(f"X and y must be (N, 2) and (N,) with N >= 1, got {tuple(X.shape)} and {tuple(y.shape)}")
+    _check_weights(alpha, gamma)
+    X, y = X.float(), y.float()  # the model is float32
+    steps, lr = _validate.integer(steps, "steps", low=0), _validate.number(lr, "lr", low=0, low_open=True)
+    b = prior_bias(pi)
+    with torch.random.fork_rng():  # a private copy of torch's random state: the caller's stream is untouched
+        torch.manual_seed(_validate.integer(seed, "seed", low=0))
+        model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+    torch.nn.init.constant_(model[-1].bias, b)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     n_pos = max(float(y.sum()), 1.0)
     for _ in range(steps):

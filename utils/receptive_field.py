@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from utils import _validate
+
 
 class LayerRF(NamedTuple):
     """Receptive field of one layer: size ``rf`` and ``jump`` in input pixels, ``start`` = centre of unit 0."""
@@ -31,11 +33,16 @@ class LayerRF(NamedTuple):
 
 
 def _check_ints(values, name, minimum):
-    values = list(values)
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < minimum:
-            raise ValueError(f"{name}[{i}] must be an int >= {minimum}, got {v!r}")
-    return [int(v) for v in values]
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise ValueError(f"{name} must be a sequence of ints, got {values!r}")
+    return [_validate.integer(v, f"{name}[{i}]", low=minimum) for i, v in enumerate(values)]
+
+
+def _check_module(model, name="model"):
+    import torch
+
+    if not isinstance(model, torch.nn.Module):
+        raise ValueError(f"{name} must be a torch.nn.Module, got {type(model).__name__}")
 
 
 def receptive_fields(kernels, strides, paddings=None, dilations=None):
@@ -71,7 +78,13 @@ def receptive_fields(kernels, strides, paddings=None, dilations=None):
 
 def rf_box(layer, row, col):
     """The receptive field of unit ``(row, col)`` of ``layer`` as an xyxy box in input pixel edges
-    (pixel ``i`` spans ``[i, i + 1)``). Returns a ``(4,)`` float array; width and height are ``layer.rf``."""
+    (pixel ``i`` spans ``[i, i + 1)``). Returns a ``(4,)`` float array; width and height are ``layer.rf``.
+    ``layer``: a :class:`LayerRF` (or an ``(rf, jump, start)`` triple); ``row``, ``col``: ints >= 0."""
+    if not isinstance(layer, tuple) or len(layer) != 3:
+        raise ValueError(f"layer must be a LayerRF (rf, jump, start), got {layer!r}")
+    layer = LayerRF(_validate.integer(layer[0], "layer.rf", low=1), _validate.integer(layer[1], "layer.jump", low=1),
+                    _validate.number(layer[2], "layer.start"))
+    row, col = _validate.integer(row, "row", low=0), _validate.integer(col, "col", low=0)
     cx, cy = layer.start + col * layer.jump, layer.start + row * layer.jump
     half = (layer.rf - 1) / 2
     return np.array([cx - half, cy - half, cx + half + 1, cy + half + 1])
@@ -85,6 +98,7 @@ def positive_copy(model):
     """
     import torch
 
+    _check_module(model)
     model = copy.deepcopy(model).double().eval()
     with torch.no_grad():
         for name, p in model.named_parameters():
@@ -112,15 +126,24 @@ def measured_receptive_field(model, input_size, in_channels=3, unit=None):
     """
     import torch
 
-    H, W = (input_size, input_size) if np.isscalar(input_size) else tuple(input_size)
+    H, W = _validate.int_pair(input_size, "input_size", low=1)
+    in_channels = _validate.integer(in_channels, "in_channels", low=1)
+    if not callable(model):
+        raise ValueError(f"model must be a torch module or a callable, got {type(model).__name__}")
     net = positive_copy(model) if isinstance(model, torch.nn.Module) else model
     x = torch.ones(1, in_channels, H, W, dtype=torch.float64, requires_grad=True)
     y = net(x)
+    if not isinstance(y, torch.Tensor) or y.ndim != 4 or y.shape[0] != 1:
+        raise ValueError(f"model must map (1, C, H, W) to (1, C', h, w), got output {getattr(y, 'shape', y)!r}")
     h, w = y.shape[-2:]
-    row, col = (h // 2, w // 2) if unit is None else unit
+    row, col = (h // 2, w // 2) if unit is None else _validate.int_pair(unit, "unit", low=0)
+    if not (row < h and col < w):
+        raise ValueError(f"unit must be inside the ({h}, {w}) output, got {unit!r}")
     y[0, :, row, col].sum().backward()
     g = x.grad[0].abs().sum(0).numpy()  # (H, W)
     rows, cols = np.nonzero(g > 0)
+    if len(rows) == 0:
+        raise ValueError("model: the output unit does not depend on the input (zero gradient everywhere)")
     box = np.array([cols.min(), rows.min(), cols.max() + 1, rows.max() + 1], float)
     return {
         "box": box,
@@ -134,15 +157,18 @@ def measured_receptive_field(model, input_size, in_channels=3, unit=None):
 
 def conv_specs(module):
     """``(kernels, strides, paddings, dilations)`` of the ``Conv2d`` / ``MaxPool2d`` / ``AvgPool2d`` layers of
-    ``module``, in registration order (right for a plain chain such as ``nn.Sequential``)."""
+    ``module``, in registration order (right for a plain chain such as ``nn.Sequential``). Square kernels only:
+    a layer with different values along height and width, or a string padding (``"same"``), is refused."""
     import torch.nn as nn
 
+    _check_module(module, "module")
     out = ([], [], [], [])
-    for m in module.modules():
+    for name, m in module.named_modules():
         if isinstance(m, (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)):
-            k, s, p = m.kernel_size, m.stride, m.padding
-            d = getattr(m, "dilation", 1)
-            first = lambda v: v[0] if isinstance(v, tuple) else v  # noqa: E731 - square kernels only
-            for lst, v in zip(out, (k, s, p, d)):
-                lst.append(int(first(v)))
+            for lst, v in zip(out, (m.kernel_size, m.stride, m.padding, getattr(m, "dilation", 1))):
+                v = v if isinstance(v, tuple) else (v, v)  # (height, width)
+                if v[0] != v[-1] or not isinstance(v[0], int):
+                    raise ValueError(f"module: layer {name!r} is not square with integer padding ({m})")
+                lst.append(v[0])
     return out
+

@@ -7,11 +7,14 @@ Taught in ``notebooks/16_unet.ipynb``. For binary masks ``P`` (predicted) and ``
 * they are tied by ``Dice = 2 IoU / (1 + IoU)``: Dice >= IoU, with equality at 0 and 1.
 
 Convention: when both masks are empty the prediction is perfect, so both scores are 1 (sklearn's ``f1_score``
-and ``jaccard_score`` return 0 there, with a warning; we differ on purpose and say so here).
+and ``jaccard_score`` return 0 there, with a warning; we differ on purpose and say so here). A batch of no
+masks gives empty arrays; the soft Dice loss of no images is 0.
 """
 
 import numpy as np
 import torch
+
+from utils import _validate
 
 
 def _as_masks(pred, target):
@@ -21,7 +24,7 @@ def _as_masks(pred, target):
     if pred.ndim < 2:
         raise ValueError(f"pred must be an (..., H, W) mask, got shape {pred.shape}")
     for name, m in (("pred", pred), ("target", target)):
-        if m.dtype != bool and not np.isin(m, (0, 1)).all():
+        if m.dtype.kind not in "biuf" or (m.dtype != bool and not np.isin(m, (0, 1)).all()):
             raise ValueError(f"{name} must be a binary mask (bool or 0/1); threshold probabilities first")
     return pred.astype(bool), target.astype(bool)
 
@@ -53,22 +56,36 @@ def soft_dice_loss(probs, target, eps=1.0):
     """``1 - (2 sum(p g) + eps) / (sum(p) + sum(g) + eps)`` per image, averaged: a differentiable Dice.
 
     ``probs``: ``(B, 1, H, W)`` or ``(B, H, W)`` probabilities in [0, 1]; ``target`` the same shape, 0/1 floats.
-    ``eps`` (a "smooth" of 1, as is common) keeps an image with an empty mask and an empty prediction at loss 0.
+    ``eps`` (a "smooth" of 1, as is common; it must be > 0) keeps an image with an empty mask and an empty
+    prediction at loss 0 instead of 0 / 0. A batch of no images has loss 0.
     """
-    if probs.shape != target.shape:
-        raise ValueError(f"probs and target must have the same shape, got {tuple(probs.shape)} and {tuple(target.shape)}")
+    probs = _validate.tensor(probs, "probs", low=0, high=1)
+    target = _validate.tensor(target, "target", low=0, high=1)
+    if probs.shape != target.shape or probs.ndim < 2:
+        raise ValueError(f"probs and target must be (B, ...) tensors of the same shape, got {tuple(probs.shape)} "
+                         f"and {tuple(target.shape)}")
+    eps = _validate.number(eps, "eps", low=0, low_open=True)
     p, g = probs.flatten(1), target.flatten(1)  # (B, N)
     dice = (2 * (p * g).sum(1) + eps) / (p.sum(1) + g.sum(1) + eps)
-    return 1 - dice.mean()
+    return 1 - dice.mean() if len(dice) else (1 - dice).sum()  # no images: 0, not the NaN of an empty mean
 
 
 def train_epoch(net, optimizer, images, masks, batch_size=16, generator=None):
     """One epoch of binary segmentation training with ``BCE + soft Dice`` on shuffled mini-batches.
 
     ``net`` maps ``(B, C, H, W)`` images to ``(B, 1, H, W)`` logits; ``images`` and ``masks`` are tensors
-    ``(N, C, H, W)`` and ``(N, 1, H, W)`` (0/1 floats). ``generator`` (a seeded ``torch.Generator``) fixes the order.
-    Returns the mean loss over the batches (a float).
+    ``(N, C, H, W)`` and ``(N, 1, H, W)`` (0/1 floats), ``N >= 1``. ``generator`` (a seeded ``torch.Generator``)
+    fixes the order; ``None`` draws it from torch's global generator. Returns the mean loss over the batches (a float).
     """
+    images = _validate.tensor(images, "images", ndim=4)
+    masks = _validate.tensor(masks, "masks", ndim=4, low=0, high=1)
+    if len(images) == 0 or masks.shape != (len(images), 1) + images.shape[2:]:
+        raise ValueError(f"images and masks must be (N, C, H, W) and (N, 1, H, W) with N >= 1, "
+                         f"got {tuple(images.shape)} and {tuple(masks.shape)}")
+    batch_size = _validate.integer(batch_size, "batch_size", low=1)
+    if not isinstance(net, torch.nn.Module) or not isinstance(optimizer, torch.optim.Optimizer):
+        raise ValueError(f"net and optimizer must be a torch.nn.Module and a torch.optim.Optimizer, "
+                        f"got {type(net).__name__} and {type(optimizer).__name__}")
     net.train()
     order = torch.randperm(len(images), generator=generator)
     losses = []
@@ -86,6 +103,14 @@ def train_epoch(net, optimizer, images, masks, batch_size=16, generator=None):
 
 @torch.no_grad()
 def predict_probs(net, images):
-    """Probabilities ``sigmoid(net(images))`` in eval mode, as a numpy array ``(N, 1, H, W)``."""
+    """Probabilities ``sigmoid(net(images))`` in eval mode, as a numpy array ``(N, 1, H, W)`` (``net`` is put back
+    in the mode it was in)."""
+    images = _validate.tensor(images, "images", ndim=4)
+    if not isinstance(net, torch.nn.Module):
+        raise ValueError(f"net must be a torch.nn.Module, got {type(net).__name__}")
+    was_training = net.training
     net.eval()
-    return torch.sigmoid(net(images)).numpy()
+    probs = torch.sigmoid(net(images)).numpy()
+    net.train(was_training)
+    return probs
+
