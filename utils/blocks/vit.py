@@ -262,14 +262,13 @@ def interpolate_pos_embedding(pos_embedding, new_grid, num_prefix_tokens=1, mode
     return torch.cat([prefix, grid], dim=1)
 
 
-@torch.no_grad()
 def resize_vit(model, image_size, mode="bilinear"):
     """Make a :class:`VisionTransformer` accept ``image_size`` images, in place (e.g. fine-tuning at 384 after
     pre-training at 224): the patch size and every weight stay; only the position embeddings are interpolated to
     the new grid (:func:`interpolate_pos_embedding`). Returns ``model``."""
     P = model.patch_embedding.patch_size
     new_grid = math.isqrt(num_patches(image_size, P))
-    pos = interpolate_pos_embedding(model.pos_embedding.data, new_grid, mode=mode)
+    pos = interpolate_pos_embedding(model.pos_embedding.detach(), new_grid, mode=mode)
     model.pos_embedding = nn.Parameter(pos)
     model.patch_embedding.image_size = image_size
     return model
