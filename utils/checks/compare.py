@@ -164,7 +164,7 @@ def _compare_values(got, expected, atol, rtol):
         diff = np.where(bad, np.nan_to_num(np.abs(array - want), nan=np.inf), 0)
     where = np.unravel_index(int(np.argmax(diff)), want.shape)
     return (f"{int(bad.sum())} of {want.size} values differ; the largest difference is at {list(map(int, where))}: "
-            f"expected {show(want[where])}, got {show(array[where])}")
+            f"expected {show(want[where])}, got {show(array[where])}" + _differs(array[where], want[where]))
 
 
 def _as_float(number):

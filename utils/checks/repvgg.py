@@ -124,7 +124,8 @@ def fuse_repvgg_block_cases():
         ("a wider block, 16 channels", _block_args(16, 16, 7),
          "scale along the OUTPUT-channel axis of each kernel (dim 0): reshape gamma / sigma to (C_out, 1, 1, 1)."),
     ]
-    return [Case(name, args, _fused(*args), hint, atol=1e-9) for name, args, hint in cases]
+    # atol 1e-5: an answer computed in float32 passes; the bugs named above are off by far more.
+    return [Case(name, args, _fused(*args), hint, atol=1e-5) for name, args, hint in cases]
 
 
 def check_fuse_repvgg_block(fn):

@@ -117,7 +117,8 @@ def multi_head_attention_cases():
         ("a batch of 3, ViT-like widths", _attention_args(3, 10, 24, 6, 7),
          "every image in the batch attends only within itself: no mixing across the batch dimension."),
     ]
-    return [Case(name, args, _attention_by_torch(*args), hint, atol=1e-9) for name, args, hint in cases]
+    # atol 1e-5: an answer computed in float32 passes; the bugs named above are off by far more.
+    return [Case(name, args, _attention_by_torch(*args), hint, atol=1e-5) for name, args, hint in cases]
 
 
 def check_multi_head_attention(fn):
