@@ -22,41 +22,38 @@ and then differs in where it reads ``p_interp``:
 
 None of them is the raw area under the zig-zag curve; scikit-learn's ``average_precision_score``
 (``sum (R_n - R_{n-1}) P_n``, no interpolation) is yet another number.
+
+Edge cases: no detections gives AP 0 (nothing found); a class without ground truth (``num_gt == 0``) has
+no recall and no AP: NaN, the only NaN these functions return. Malformed input (NaN scores, precision
+above 1, an unknown method, ...) raises a ``ValueError`` or ``TypeError`` naming the argument.
 """
 
 import numpy as np
 
+from utils.metrics._validate import flag_array, integer, real_array, same_length
+
 AP_METHODS = ("voc11", "all_points", "coco101")
-
-
-def _as_vector(x, name, dtype=float):
-    x = np.asarray(x, dtype=dtype)
-    if x.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {x.shape}")
-    return x
 
 
 def precision_recall(scores, is_tp, num_gt):
     """Precision and recall after each detection of a ranked list.
 
     Args:
-        scores: ``(N,)`` confidences of the detections of one class.
-        is_tp: ``(N,)`` bools, True where the detection is a true positive.
-        num_gt: the number of ground-truth objects of that class (an integer ``>= 0``).
+        scores: ``(N,)`` finite confidences of the detections of one class.
+        is_tp: ``(N,)`` bools (or 0/1), True where the detection is a true positive.
+        num_gt: the number of ground-truth objects of that class (an integer ``>= 0``, at least the
+            number of true positives).
 
     Returns:
-        ``precision, recall``: two ``(N,)`` arrays in order of decreasing score. Tied scores keep
-        their input order (a stable sort, like pycocotools' mergesort), so the order of ties is the
-        caller's choice and it can change the curve. With ``num_gt == 0`` recall is undefined (NaN).
+        ``precision, recall``: two ``(N,)`` arrays in order of decreasing score, values in [0, 1]. Tied
+        scores keep their input order (a stable sort, like pycocotools' mergesort), so the order of ties
+        is the caller's choice and it can change the curve. No detections gives two empty arrays. With
+        ``num_gt == 0`` recall is 0/0, undefined: it is NaN, the one NaN this module returns on purpose.
     """
-    scores = _as_vector(scores, "scores")
-    is_tp = _as_vector(is_tp, "is_tp", dtype=bool)
-    if scores.shape != is_tp.shape:
-        raise ValueError(f"scores and is_tp must have the same length, got {scores.shape} and {is_tp.shape}")
-    if np.isnan(scores).any():
-        raise ValueError("scores contains NaN")
-    if int(num_gt) != num_gt or num_gt < 0:
-        raise ValueError(f"num_gt must be a non-negative integer, got {num_gt}")
+    scores = real_array(scores, "scores")
+    is_tp = flag_array(is_tp, "is_tp")
+    same_length("scores", scores, "is_tp", is_tp)
+    num_gt = integer(num_gt, "num_gt")
     if is_tp.sum() > num_gt:
         raise ValueError(f"is_tp has {is_tp.sum()} true positives but num_gt is {num_gt}")
     order = np.argsort(-scores, kind="stable")
@@ -70,48 +67,83 @@ def precision_recall(scores, is_tp, num_gt):
 def precision_envelope(precision):
     """``p_interp`` at each point of the curve: the best precision at this point or any later one.
 
-    ``(N,)`` -> ``(N,)``, a non-increasing array (the "monotone" PR curve every AP definition uses).
+    ``(N,)`` precisions in [0, 1] -> ``(N,)``, a non-increasing array (the "monotone" PR curve every AP
+    definition uses). Empty in, empty out.
     """
-    precision = _as_vector(precision, "precision")
+    precision = real_array(precision, "precision", lo=0.0, hi=1.0)
     return np.maximum.accumulate(precision[::-1])[::-1]
+
+
+def _no_ground_truth(recall):
+    """True for the recall :func:`precision_recall` returns when ``num_gt == 0``: ``(N,)`` floats, all NaN
+    (N > 0). Anything else is checked as a real recall by :func:`_curve`."""
+    try:
+        recall = np.asarray(recall)
+    except (ValueError, TypeError):  # ragged: _curve says what is wrong
+        return False
+    return recall.dtype.kind == "f" and recall.ndim == 1 and recall.size > 0 and bool(np.isnan(recall).all())
+
+
+def _curve(recall, precision):
+    """Check one PR curve: ``(N,)`` recall (non-decreasing, in [0, 1], or all NaN for "no ground truth")
+    and ``(N,)`` precision in [0, 1]. Returns both as float arrays and whether the class has ground truth."""
+    has_gt = not _no_ground_truth(recall)
+    if has_gt:
+        recall = real_array(recall, "recall", lo=0.0, hi=1.0)
+        if (np.diff(recall) < 0).any():
+            raise ValueError("recall must be non-decreasing (a ranked list, highest score first)")
+    precision = real_array(precision, "precision", lo=0.0, hi=1.0)
+    same_length("recall", recall, "precision", precision)
+    return np.asarray(recall, dtype=float), precision, has_gt
 
 
 def interpolated_precision(recall, precision, recall_points):
     """``p_interp(r)`` at each ``r`` of ``recall_points``, 0 where the curve never reaches ``r``.
 
-    ``recall`` must be non-decreasing (it is, along a ranked list). Reads the envelope at the first
-    detection whose recall is ``>= r`` (``np.searchsorted(..., side="left")``, as pycocotools does).
+    Args:
+        recall, precision: ``(N,)`` one PR curve (from :func:`precision_recall`; recall non-decreasing).
+        recall_points: ``(R,)`` recalls in [0, 1] to read the curve at.
+
+    Returns:
+        ``(R,)`` floats. Reads the envelope at the first detection whose recall is ``>= r``
+        (``np.searchsorted(..., side="left")``, as pycocotools does). An empty curve gives zeros; a curve
+        without ground truth (NaN recall) gives NaN, like its AP.
     """
+    recall, precision, has_gt = _curve(recall, precision)
+    recall_points = real_array(recall_points, "recall_points", lo=0.0, hi=1.0)
+    if not has_gt:
+        return np.full(len(recall_points), np.nan)
+    if len(recall) == 0:
+        return np.zeros(len(recall_points))
     envelope = precision_envelope(precision)
     idx = np.searchsorted(recall, recall_points, side="left")
     reached = idx < len(recall)
-    return np.where(reached, envelope[np.minimum(idx, len(recall) - 1)] if len(recall) else 0.0, 0.0)
+    return np.where(reached, envelope[np.minimum(idx, len(recall) - 1)], 0.0)
 
 
 def average_precision(recall, precision, method="all_points"):
     """Average precision of one PR curve.
 
     Args:
-        recall: ``(N,)`` non-decreasing recalls along the ranked list (from :func:`precision_recall`).
-        precision: ``(N,)`` precisions along the same list.
+        recall: ``(N,)`` non-decreasing recalls in [0, 1] along the ranked list (from
+            :func:`precision_recall`).
+        precision: ``(N,)`` precisions in [0, 1] along the same list.
         method: ``"voc11"`` (VOC 2007, 11 points), ``"all_points"`` (VOC 2010+, area under the
             interpolated curve) or ``"coco101"`` (COCO, 101 points). See the module docstring.
 
     Returns:
-        AP as a float in [0, 1]. No detections gives 0; NaN recall (no ground truth) gives NaN.
+        AP as a float in [0, 1]. No detections (empty arrays) gives 0.0: nothing was found. A class without
+        ground truth (recall all NaN, from ``num_gt == 0``) has no AP: it gives NaN, so that a mean over
+        classes that forgets to leave it out is NaN, not silently lower (COCO marks such a class -1 in its
+        arrays and leaves it out; see :mod:`utils.metrics.coco`).
     """
-    if method not in AP_METHODS:
+    if not isinstance(method, str) or method not in AP_METHODS:
         raise ValueError(f"method must be one of {AP_METHODS}, got {method!r}")
-    recall = _as_vector(recall, "recall")
-    precision = _as_vector(precision, "precision")
-    if recall.shape != precision.shape:
-        raise ValueError(f"recall and precision must have the same length, got {recall.shape} and {precision.shape}")
-    if np.isnan(recall).any():
-        return float("nan")  # no ground truth: AP is undefined (pycocotools marks it -1 and skips it)
+    recall, precision, has_gt = _curve(recall, precision)
+    if not has_gt:
+        return float("nan")
     if len(recall) == 0:
         return 0.0
-    if (np.diff(recall) < 0).any():
-        raise ValueError("recall must be non-decreasing (a ranked list, highest score first)")
     if method == "voc11":
         return float(np.mean(interpolated_precision(recall, precision, np.linspace(0, 1, 11))))
     if method == "coco101":
