@@ -5,6 +5,10 @@ best possible recall, the ratio metric); the defining properties of Lloyd's algo
 its best anchor); a textbook mean-update IoU k-means for the quality comparison.
 """
 
+import ast
+import hashlib
+import pathlib
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -77,16 +81,16 @@ def test_empty_inputs():
 
 @pytest.mark.parametrize("bad", [[[1, 2, 3]], [1, 2], [[0, 1]], [[-1, 1]], [[np.nan, 1]], [[np.inf, 1]], [["a", "b"]]])
 def test_bad_sizes_raise(bad):
-    with pytest.raises(ValueError, match="wh"):
+    with pytest.raises((ValueError, TypeError), match="wh"):
         A.wh_iou(bad, [[1, 1]])
-    with pytest.raises(ValueError, match="anchors"):
+    with pytest.raises((ValueError, TypeError), match="anchors"):
         A.avg_iou([[1, 1]], bad)
 
 
 def test_bad_arguments_raise():
     wh = coco_like_sizes(20)
-    for k in (0, -1, 21, 2.5, True):
-        with pytest.raises(ValueError, match="k"):
+    for k in (0, -1, 21, 2.5, True, None):
+        with pytest.raises((ValueError, TypeError), match="k must be"):
             A.kmeans_anchors(wh, k)
     with pytest.raises(ValueError, match="distance"):
         A.kmeans_anchors(wh, 3, distance="manhattan")
@@ -98,6 +102,23 @@ def test_bad_arguments_raise():
         A.best_possible_recall(wh, wh[:3], 1.5)
     with pytest.raises(ValueError, match="thr"):
         A.genetic_refine(wh, wh[:3], thr=1.0)
+    # These looped forever before (YOLOv5's "mutate until something changes" with nothing that can change).
+    with pytest.raises(ValueError, match=r"sigma must be a finite number > 0"):
+        A.genetic_refine(wh, wh[:3], generations=1, sigma=0.0)
+    with pytest.raises(ValueError, match=r"mutation_prob must be a number in \(0, 1\]"):
+        A.genetic_refine(wh, wh[:3], generations=1, mutation_prob=0.0)
+    with pytest.raises(TypeError, match="threshold must be a number in \\(0, 1\\] for metric='iou', got None"):
+        A.best_possible_recall(wh, wh[:3], None)
+
+
+def test_genetic_refine_with_mutations_that_almost_never_happen_returns():
+    # 1e-12: every draw leaves every anchor unchanged; at most MAX_DRAWS draws per generation, then move on.
+    wh = coco_like_sizes(50, seed=3)
+    anchors, history = A.genetic_refine(wh, wh[:3], generations=20, mutation_prob=1e-12)
+    assert len(history) == 21 and (history == history[0]).all()
+    np.testing.assert_array_equal(anchors, wh[:3][np.argsort(wh[:3].prod(axis=1), kind="stable")])  # unchanged
+    anchors, history = A.genetic_refine(wh, wh[:3], generations=20, sigma=1e-300)  # 1 + tiny == 1
+    assert (history == history[0]).all()
 
 
 # ----------------------------------------------------------------------------- k-means
@@ -237,3 +258,58 @@ def test_widget_sets_values():
     assert iou_6 == pytest.approx(A.avg_iou(wh, A.kmeans_anchors(wh, 6)[0]))
     explorer.controls["distance"].value = "euclidean"
     assert explorer.values["avg IoU"] < iou_6
+
+
+# ----------------------------------------------------------------------------- same results as before the refactor
+
+BEFORE = np.load(pathlib.Path(__file__).parent / "data" / "anchors_before_refactor.npz")
+GENERATED = {  # the recorded sets that are generated, not stored (their sha256 is stored)
+    "coco2000": lambda: coco_like_sizes(2000, seed=1), "log100k": lambda: log_uniform_sizes(100_000, seed=0),
+    "coco50": lambda: coco_like_sizes(50, seed=2), "log20k_k5": lambda: log_uniform_sizes(20_000, seed=4),
+    "log20k_k7": lambda: log_uniform_sizes(20_000, seed=5),
+}
+RECORDED = sorted(key[: -len("__kwargs")] for key in BEFORE.files if key.endswith("__kwargs"))
+
+
+@pytest.mark.parametrize("name", RECORDED)
+def test_kmeans_gives_the_recorded_results_of_the_version_before_the_split(name):
+    """kmeans_anchors before it was split into steps (commit 35c4f8e's recording): bit for bit, same seed."""
+    kwargs = ast.literal_eval(str(BEFORE[f"{name}__kwargs"]))
+    if f"{name}__wh" in BEFORE.files:
+        wh = BEFORE[f"{name}__wh"]
+    else:
+        wh = next(make() for prefix, make in GENERATED.items() if name.startswith(prefix))
+        assert hashlib.sha256(wh.astype(np.float64).tobytes()).hexdigest() == str(BEFORE[f"{name}__wh_sha256"])
+    anchors, assignment, history = A.kmeans_anchors(wh, **kwargs)
+    np.testing.assert_array_equal(anchors, BEFORE[f"{name}__anchors"])
+    np.testing.assert_array_equal(assignment, BEFORE[f"{name}__assignment"])
+    np.testing.assert_array_equal(history, BEFORE[f"{name}__history"])
+
+
+def test_yolov5_steps_give_the_recorded_results():
+    wh = log_uniform_sizes(3000, seed=1)
+    whitened = A.whitened_kmeans(wh, 9, seed=0)
+    np.testing.assert_array_equal(whitened, BEFORE["whitened_k9__anchors"])
+    for key, kwargs in (("genetic_200", dict(generations=200, seed=0)),
+                        ("genetic_50_p03", dict(generations=50, seed=3, mutation_prob=0.3, sigma=0.2, thr=3.0))):
+        anchors, history = A.genetic_refine(wh, whitened, **kwargs)
+        np.testing.assert_array_equal(anchors, BEFORE[f"{key}__anchors"])
+        np.testing.assert_array_equal(history, BEFORE[f"{key}__history"])
+
+
+# ----------------------------------------------------------------------------- overflow
+
+
+@pytest.mark.parametrize("scale", [2.0**500, 2.0**-600])
+def test_huge_and_tiny_sizes_give_the_results_of_scaled_sizes(scale):
+    # A power of two: the results are exactly the scaled ones (before: w * h overflowed, IoU 0 or NaN).
+    wh, anchors = coco_like_sizes(300, seed=3), coco_like_sizes(5, seed=4)
+    np.testing.assert_array_equal(A.wh_iou(wh * scale, anchors * scale), A.wh_iou(wh, anchors))
+    assert A.avg_iou(wh * scale, anchors * scale) == A.avg_iou(wh, anchors)
+    assert A.best_possible_recall(wh * scale, anchors * scale) == A.best_possible_recall(wh, anchors)
+    for distance in A.DISTANCES:
+        got, assignment, history = A.kmeans_anchors(wh * scale, 4, distance=distance)
+        ref = A.kmeans_anchors(wh, 4, distance=distance)
+        np.testing.assert_array_equal(got, ref[0] * scale)
+        np.testing.assert_array_equal(assignment, ref[1])
+    np.testing.assert_array_equal(A.whitened_kmeans(wh * scale, 4), A.whitened_kmeans(wh, 4) * scale)

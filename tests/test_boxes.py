@@ -80,10 +80,56 @@ def test_box_area_and_integer_input():
     np.testing.assert_array_equal(area, [6.0, 0.0])
 
 
-def test_dtype_is_preserved():
+def test_result_dtypes():
     a = np.array([[0, 0, 1, 1]], dtype=np.float32)
-    assert boxes.box_iou(a, a).dtype == np.float32
-    assert boxes.box_iou(a.astype(np.float64), a.astype(np.float64)).dtype == np.float64
+    for fn in PAIRWISE.values():
+        assert fn(a, a).dtype == np.float32
+        assert fn(a.astype(np.float64), a.astype(np.float64)).dtype == np.float64
+        assert fn(a.astype(np.float16), a.astype(np.float16)).dtype == np.float32  # like torchvision's _upcast
+        assert fn(a.astype(np.int64), a.astype(np.int64)).dtype == np.float64
+        assert fn(a.astype(np.float16), a).dtype == np.float32
+    assert boxes.box_area(a.astype(np.float16)).dtype == np.float32
+    assert boxes.box_convert(a.astype(np.float16), "xyxy", "cxcywh").dtype == np.float16
+
+
+# --- overflow: never a silent 0 or NaN --------------------------------------------------------------------
+
+def test_float16_products_are_computed_in_float32():
+    # The example: a 300 x 300 float16 box has area 90000 > 65504. Before: IoU 0 with itself, GIoU NaN.
+    b = np.float16([[0, 0, 300, 300], [150, 0, 450, 300]])
+    np.testing.assert_allclose(boxes.box_iou(b, b), [[1, 1 / 3], [1 / 3, 1]], rtol=1e-6)
+    np.testing.assert_allclose(boxes.generalized_box_iou(b, b), [[1, 1 / 3], [1 / 3, 1]], rtol=1e-6)
+    assert boxes.box_area(b).tolist() == [90000.0, 90000.0]
+
+
+@pytest.mark.parametrize("dtype, scale", [(np.float32, 1e20), (np.float32, 3e37), (np.float32, 1e-30),
+                                          (np.float64, 1e200), (np.float64, 1e300), (np.float64, 1e-200)])
+def test_huge_and_tiny_coordinates_give_the_values_of_unit_boxes(dtype, scale):
+    unit = np.array([[0, 0, 1, 1], [0.5, 0, 1.5, 1], [3, 0, 4, 2]])
+    scaled = (unit * scale).astype(dtype)
+    for name, fn in PAIRWISE.items():
+        if name in ("distance_box_iou", "complete_box_iou") and scale < 1:
+            continue  # eps = 1e-7 (squared units) dominates c^2 there, as the formula says
+        got = fn(scaled, scaled)
+        assert got.dtype == dtype and np.isfinite(got).all(), name
+        np.testing.assert_allclose(got, fn(unit, unit), rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+def test_box_area_and_convert_refuse_what_does_not_fit():
+    with pytest.raises(ValueError, match="boxes have areas above the largest float32"):
+        boxes.box_area(np.float32([[0, 0, 1e20, 1e20]]))
+    with pytest.raises(ValueError, match="boxes have areas above the largest float64"):
+        boxes.box_area(np.array([[0, 0, 1e200, 1e200]]))
+    with pytest.raises(ValueError, match="do not fit float16"):
+        boxes.box_convert(np.float16([[60000, 0, 60000, 1]]), "xywh", "xyxy")
+
+
+@pytest.mark.parametrize("eps", [None, -1.0, float("nan"), float("inf"), "1e-7"])
+def test_eps_is_checked(eps):
+    some = np.array([[0.0, 0.0, 1.0, 1.0]])
+    for fn in (boxes.distance_box_iou, boxes.complete_box_iou):
+        with pytest.raises((ValueError, TypeError), match="eps must be a finite number >= 0"):
+            fn(some, some, eps=eps)
 
 
 # --- box_convert ------------------------------------------------------------------------------------
@@ -138,6 +184,19 @@ def test_translation_invariance(a, b, dx, dy):
         np.testing.assert_allclose(fn(a + shift, b + shift), fn(a, b), atol=1e-6)
 
 
+@settings(max_examples=100, deadline=None)
+@given(finite_boxes, finite_boxes, st.integers(-960, 960))
+def test_power_of_two_scaling_keeps_every_bit(a, b, k):
+    # IoU, GIoU and CIoU are ratios of areas: scaling all coordinates by 2**k changes no bit, even where the
+    # products overflow or underflow float64 (k near +-960), because the functions rescale by a power of two.
+    a, b = a - min(a.min(), b.min()), b - min(a.min(), b.min())  # non-negative: no sign games with the exponent
+    small = max(a.max(), b.max(), 1.0)
+    a, b = np.ldexp(a / small, 0), np.ldexp(b / small, 0)
+    for name in ("box_iou", "generalized_box_iou"):
+        fn = PAIRWISE[name]
+        np.testing.assert_array_equal(fn(np.ldexp(a, k), np.ldexp(b, k)), fn(a, b), err_msg=name)
+
+
 # --- bad and empty input ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fn", list(PAIRWISE.values()))
@@ -149,20 +208,30 @@ def test_empty_inputs_give_empty_matrices(fn):
     assert fn([], some).shape == (0, 3)
 
 
-@pytest.mark.parametrize("bad, message", [
-    (np.zeros((3, 3)), r"boxes1 must have shape \(N, 4\)"),
-    (np.zeros(4), r"boxes1 must have shape \(N, 4\)"),
-    (np.array([[0.0, 0.0, np.nan, 1.0]]), "boxes1 contains NaN or inf"),
-    (np.array([[0.0, 0.0, np.inf, 1.0]]), "boxes1 contains NaN or inf"),
-    (np.array([[5.0, 0.0, 1.0, 1.0]]), "boxes1 has x2 < x1 or y2 < y1"),
-    (np.array([["a", "b", "c", "d"]]), "boxes1 must hold numbers"),
+@pytest.mark.parametrize("bad, error, message", [
+    (np.zeros((3, 3)), ValueError, r"boxes1 must have shape \(N, 4\)"),
+    (np.zeros(4), ValueError, r"boxes1 must have shape \(N, 4\)"),
+    (np.array([[0.0, 0.0, np.nan, 1.0]]), ValueError, "boxes1 must be finite"),
+    (np.array([[0.0, 0.0, np.inf, 1.0]]), ValueError, "boxes1 must be finite"),
+    (np.array([[5.0, 0.0, 1.0, 1.0]]), ValueError, "boxes1 must have x1 <= x2 and y1 <= y2"),
+    (np.array([["a", "b", "c", "d"]]), TypeError, "boxes1 must hold real numbers"),
+    (np.array([[0, 0, 1, 1]], dtype=bool), TypeError, "boxes1 must hold real numbers"),
+    (np.array([[0, 0, 1, 1]], dtype=complex), TypeError, "boxes1 must hold real numbers"),
+    ([[0, 0, 1, 1], [0, 0, 1]], TypeError, "boxes1 must be an array of numbers"),
 ])
-def test_bad_boxes_raise_value_error_naming_the_argument(bad, message):
+def test_bad_boxes_raise_an_error_naming_the_argument(bad, error, message):
     good = np.array([[0.0, 0.0, 1.0, 1.0]])
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(error, match=message):
         boxes.box_iou(bad, good)
-    with pytest.raises(ValueError, match=message.replace("boxes1", "boxes2")):
+    with pytest.raises(error, match=message.replace("boxes1", "boxes2")):
         boxes.box_iou(good, bad)
+
+
+def test_as_boxes_rejects_an_unknown_format():
+    with pytest.raises(ValueError, match="fmt must be one of"):
+        boxes.as_boxes(np.zeros((1, 4)), fmt="bogus")
+    with pytest.raises(ValueError, match="fmt must be one of"):
+        boxes.as_boxes(np.zeros((1, 4)), fmt=None)
 
 
 def test_box_convert_bad_input():
@@ -170,6 +239,6 @@ def test_box_convert_bad_input():
         boxes.box_convert(np.zeros((1, 4)), "xyzw", "xyxy")
     with pytest.raises(ValueError, match="out_fmt must be one of"):
         boxes.box_convert(np.zeros((1, 4)), "xyxy", "yxyx")
-    with pytest.raises(ValueError, match="negative width or height"):
+    with pytest.raises(ValueError, match=r"boxes must have w >= 0 and h >= 0 \(xywh\)"):
         boxes.box_convert(np.array([[0.0, 0.0, -1.0, 1.0]]), "xywh", "xyxy")
     assert boxes.box_convert(np.zeros((0, 4)), "xyxy", "cxcywh").shape == (0, 4)

@@ -1,5 +1,6 @@
 """utils.nms: parity with torchvision's recorded keeps, a brute-force greedy loop, properties, bad input."""
 
+import contextlib
 import math
 
 import numpy as np
@@ -9,7 +10,9 @@ from hypothesis import strategies as st
 
 from utils import DATA_DIR
 from utils.boxes import box_iou
-from utils.nms import batched_nms, nms, offset_boxes, paired_box_iou, soft_nms
+from utils import _nms_grid
+from utils import nms as nms_module
+from utils.nms import batched_nms, nms, nms_steps, offset_boxes, paired_box_iou, paired_iou_above, soft_nms, textbook_nms
 
 REF = np.load(DATA_DIR / "torchvision_reference.npz")
 THRESHOLDS = {"t030": 0.3, "t050": 0.5, "t070": 0.7}
@@ -168,10 +171,47 @@ def test_batched_nms_classes_never_suppress_each_other():
 def test_paired_box_iou_is_bitwise_box_iou():
     a, b = REF["A"].astype(np.float64), REF["B"].astype(np.float64)
     n = min(len(a), len(b))
-    np.testing.assert_array_equal(paired_box_iou(a[:n].T, b[:n].T), np.diag(box_iou(a[:n], b[:n])))
-    f32 = paired_box_iou(a[:n].T.astype(np.float32), b[:n].T.astype(np.float32))
+    np.testing.assert_array_equal(paired_box_iou(a[:n], b[:n]), np.diag(box_iou(a[:n], b[:n])))
+    f32 = paired_box_iou(a[:n].astype(np.float32), b[:n].astype(np.float32))
     assert f32.dtype == np.float32
     np.testing.assert_array_equal(f32, np.diag(box_iou(a[:n].astype(np.float32), b[:n].astype(np.float32))))
+    i, j = np.arange(n), np.arange(n)[::-1]
+    np.testing.assert_array_equal(paired_iou_above(a, i, j, 0.3), paired_box_iou(a[i], a[j]) > 0.3)
+
+
+# --- never a silent 0 or NaN from overflow -------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype, scale", [(np.float16, 1.0), (np.float32, 1e20), (np.float64, 1e200),
+                                          (np.float64, 1e-200)])
+def test_exact_duplicates_are_suppressed_at_any_scale(dtype, scale):
+    # The issue's example: float16 [0, 0, 300, 300] twice. Its area overflowed float16, IoU came out 0 and
+    # nms kept the duplicate.
+    unit = np.array([[0, 0, 300, 300], [0, 0, 300, 300], [150, 0, 450, 300], [1000, 0, 1300, 300]])
+    boxes = (unit * scale).astype(dtype)
+    scores = np.array([0.9, 0.8, 0.7, 0.6])
+    for run in (nms, textbook_nms, lambda b, s, t: batched_nms(b, s, [0, 0, 0, 0], t)):
+        assert run(boxes, scores, 0.5).tolist() == [0, 2, 3]
+        assert run(boxes, scores, 0.3).tolist() == [0, 3]
+    for method in ("linear", "gaussian"):
+        keep, new = soft_nms(boxes, scores, method, iou_threshold=0.3)
+        ref_keep, ref_new = soft_nms(unit.astype(np.float64), scores, method, iou_threshold=0.3)
+        np.testing.assert_array_equal(keep, ref_keep)
+        np.testing.assert_allclose(new, ref_new, rtol=1e-6)
+
+
+def test_empty_input_everywhere():
+    empty = np.zeros(0, dtype=np.int64)
+    for keep in (nms([], [], 0.5), batched_nms([], [], [], 0.5), textbook_nms([], [], 0.5),
+                 soft_nms([], [])[0], paired_iou_above([], [], [], 0.5).astype(np.int64)):
+        assert keep.dtype == np.int64 and keep.shape == (0,)
+    assert [step["current"] for step in nms_steps([], [], 0.5)] == [None]
+    assert offset_boxes([], []).shape == (0, 4)
+    assert paired_box_iou([], []).shape == (0,)
+
+
+def test_none_threshold_says_what_is_expected():
+    with pytest.raises(TypeError, match=r"iou_threshold must be a number in \[0, 1\], got None"):
+        nms([[0, 0, 1, 1]], [0.5], None)
 
 
 # --- bad input -----------------------------------------------------------------------------------------
@@ -187,12 +227,20 @@ def test_paired_box_iou_is_bitwise_box_iou():
     (lambda: nms([[2, 0, 1, 1]], [0.5], 0.5), "boxes"),
     (lambda: batched_nms([[0, 0, 1, 1]], [0.5], [1, 2], 0.5), "labels"),
     (lambda: batched_nms([[0, 0, 1, 1]], [0.5], [0.5], 0.5), "labels"),
+    (lambda: batched_nms([[0, 0, 1, 1]], [0.5], [True], 0.5), "labels"),
+    (lambda: nms([[0, 0, 1, 1]], [True], 0.5), "scores"),
+    (lambda: nms([[0, 0, 1, 1]], [0.5], "0.5"), "iou_threshold"),
+    (lambda: soft_nms([[0, 0, 1, 1]], [0.5], score_threshold=float("nan")), "score_threshold"),
+    (lambda: offset_boxes([[0, 0, 1, 1]], [1], dtype=np.int64), "dtype"),
+    (lambda: offset_boxes([[0, 0, 1, 1], [0, 0, 1e300, 1]], [0, 10**10]), "labels"),
+    (lambda: paired_box_iou([[0, 0, 1, 1]], [[0, 0, 1, 1]] * 2), "boxes1 and boxes2"),
+    (lambda: paired_iou_above([[0, 0, 1, 1]], [0], [1], 0.5), "b must hold indices"),
     (lambda: soft_nms([[0, 0, 1, 1]], [0.5], method="cubic"), "method"),
     (lambda: soft_nms([[0, 0, 1, 1]], [0.5], sigma=0), "sigma"),
     (lambda: soft_nms([[0, 0, 1, 1]], [0.5], iou_threshold=2), "iou_threshold"),
 ])
 def test_bad_input_names_the_argument(call, argument):
-    with pytest.raises(ValueError, match=argument):
+    with pytest.raises((ValueError, TypeError), match=argument):
         call()
 
 
@@ -254,13 +302,40 @@ def scenes(draw, tied=True):
     return boxes, scores.astype(np.float64).reshape(n)
 
 
+@contextlib.contextmanager
+def loop_up_to(n):
+    """Run nms and batched_nms with the plain loop up to ``n`` boxes (0: always the grid fast path)."""
+    saved = nms_module.LOOP_MAX_BOXES
+    nms_module.LOOP_MAX_BOXES = n
+    try:
+        yield
+    finally:
+        nms_module.LOOP_MAX_BOXES = saved
+
+
+PATHS = {"loop": 10**9, "grid": 0}
+
+
 @settings(max_examples=300, deadline=None)
-@given(scenes(), thresholds)
-def test_nms_equals_brute_force_and_is_valid(scene, t):
+@given(scenes(), thresholds, st.sampled_from(list(PATHS)))
+def test_nms_equals_brute_force_and_is_valid(scene, t, path):
     boxes, scores = scene
-    keep = nms(boxes, scores, t)
+    with loop_up_to(PATHS[path]):
+        keep = nms(boxes, scores, t)
     np.testing.assert_array_equal(keep, brute_force_nms(boxes, scores, t))
     assert_valid_nms(boxes, scores, keep, t)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenes(), thresholds, st.sampled_from([np.float16, np.float32]))
+def test_loop_and_grid_agree_in_low_precision(scene, t, dtype):
+    # float32 IoU compared with the float64 threshold: exact ties fall the same way on both paths.
+    boxes, scores = scene
+    boxes = boxes.astype(dtype)
+    with loop_up_to(0):
+        grid = nms(boxes, scores, t)
+    np.testing.assert_array_equal(textbook_nms(boxes, scores, t), grid)
+    np.testing.assert_array_equal(nms_steps(boxes, scores, t)[-1]["kept"], grid)
 
 
 @settings(max_examples=100, deadline=None)
@@ -283,12 +358,13 @@ def test_kept_set_is_permutation_invariant_for_distinct_scores(scene, t, random)
 
 
 @settings(max_examples=200, deadline=None)
-@given(scenes(), thresholds, st.data())
-def test_batched_nms_equals_per_class_loop(scene, t, data):
+@given(scenes(), thresholds, st.data(), st.sampled_from(list(PATHS)))
+def test_batched_nms_equals_per_class_loop(scene, t, data, path):
     boxes, scores = scene
     labels = np.array(data.draw(st.lists(st.integers(0, 3), min_size=len(boxes), max_size=len(boxes))),
                       dtype=np.int64)
-    keep = batched_nms(boxes, scores, labels, t)
+    with loop_up_to(PATHS[path]):
+        keep = batched_nms(boxes, scores, labels, t)
     np.testing.assert_array_equal(keep, per_class_loop(boxes, scores, labels, t))
     assert_valid_nms(boxes, scores, keep, t, labels=labels)
 

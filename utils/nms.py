@@ -12,207 +12,84 @@ Semantics are those of ``torchvision.ops.nms`` / ``batched_nms``:
 * boxes are ranked by decreasing score, and among **tied scores the lower index ranks first** (a stable
   sort). torchvision's CPU sort is not stable, so on ties it may keep a different, equally valid box.
 
-Why this implementation is fast although it is plain numpy
------------------------------------------------------------
-The textbook loop (sort; keep the top box; compute its IoU with *every* remaining box; drop the
-overlaps; repeat) runs one round of numpy calls per kept box, and each round touches all remaining
-boxes, even those on the far side of the image. Two observations remove most of that work:
-
-* NMS is local: boxes that do not overlap cannot suppress each other. A uniform grid (:class:`_Grid`)
-  lists, for a box, the boxes that share a grid cell with it: the only ones it can overlap.
-* Boxes can be decided in blocks: once every better box is decided, a block of the next boxes is
-  decided exactly by a short greedy pass over the pairs *inside* the block that overlap above the
-  threshold; then the block's kept boxes suppress the later boxes they overlap, all in one numpy call.
-
-So :func:`_greedy` makes about a dozen vectorised rounds instead of one per kept box, and computes the
-IoU of neighbours only. The result is exactly the greedy result. Worst case (all boxes on top of each
-other) NMS stays O(N^2), like the textbook loop and torchvision's kernel.
+The whole algorithm is :func:`_greedy_steps` (ten lines). :func:`nms` and :func:`batched_nms` run it as it
+is on small inputs; on large ones they run the same algorithm made fast (``utils/_nms_grid.py``: it
+compares a box with its neighbours only and decides boxes in blocks), which gives exactly the same result.
+The IoU is the one of :func:`utils.boxes.box_iou`, from the same kernel, so a pair at IoU exactly equal to
+the threshold is decided the same way everywhere.
 """
+
+import sys
 
 import numpy as np
 
-from utils.boxes import as_boxes, box_iou
+from utils import _nms_grid
+from utils.boxes import _check_number, _iou, _real_array, _upcast, as_boxes
 
 SOFT_NMS_METHODS = ("linear", "gaussian")
+
+#: Up to this many boxes, :func:`nms` runs the plain loop; above, the grid is faster (benchmarks/bench_nms.py).
+LOOP_MAX_BOXES = 64
 
 
 # --- validation ---------------------------------------------------------------------------------------
 
-def _check_threshold(value, name):
-    value = float(value)
-    if not 0.0 <= value <= 1.0:  # also rejects NaN
-        raise ValueError(f"{name} must be in [0, 1], got {value}")
-    return value
-
-
 def _check_inputs(boxes, scores, iou_threshold):
+    """``boxes`` ``(N, 4)`` (see :func:`utils.boxes.as_boxes`), ``scores`` ``(N,)`` as float64 without NaN,
+    ``iou_threshold`` a float in [0, 1]; a ``TypeError``/``ValueError`` naming the argument otherwise."""
     boxes = as_boxes(boxes, "boxes")
-    scores = np.asarray(scores)
-    if scores.ndim != 1 or len(scores) != len(boxes):
+    scores = _real_array(scores, "scores")
+    if scores.shape != (len(boxes),):
         raise ValueError(f"scores must have shape (N,) with N = len(boxes) = {len(boxes)}, got {scores.shape}")
-    if scores.dtype.kind not in "fiub":
-        raise ValueError(f"scores must hold numbers, got dtype {scores.dtype}")
     scores = scores.astype(np.float64)
     if np.isnan(scores).any():
-        raise ValueError("scores contains NaN")
-    return boxes, scores, _check_threshold(iou_threshold, "iou_threshold")
+        raise ValueError(f"scores must not contain NaN (first at index {int(np.flatnonzero(np.isnan(scores))[0])})")
+    iou_threshold = _check_number(iou_threshold, "iou_threshold", "a number in [0, 1]", 0, 1)
+    return boxes, scores, iou_threshold
 
 
-def _rank_by_score(scores):
-    """Indices that sort ``scores`` in decreasing order; ties keep the lower index first (stable)."""
-    return np.argsort(-scores, kind="stable")
+def _check_labels(labels, n):
+    """``labels`` as an ``(n,)`` integer array; ``TypeError``/``ValueError`` naming ``labels`` otherwise."""
+    labels = _real_array(labels, "labels")
+    if labels.shape != (n,):
+        raise ValueError(f"labels must have shape (N,) with N = len(boxes) = {n}, got {labels.shape}")
+    if labels.dtype.kind not in "iu" and n > 0:
+        raise TypeError(f"labels must be integers, got dtype {labels.dtype}")
+    return labels.astype(np.int64, copy=False)
 
 
-# --- the pieces -------------------------------------------------------------------------------------
+# --- the algorithm ------------------------------------------------------------------------------------
 
-def paired_box_iou(boxes1, boxes2):
-    """Element-wise IoU of two ``(4, N)`` arrays of xyxy *columns*: ``iou[i] = IoU(boxes1[:, i], boxes2[:, i])``.
+def _greedy_steps(boxes, scores, labels, iou_threshold, suppress_at_threshold=False):
+    """Greedy NMS, one kept box at a time: yields ``(i, suppressed, remaining)``, indices into ``boxes``.
 
-    Columns first (``boxes.T``), so each coordinate is a contiguous ``(N,)`` array: several times faster
-    than strided ``boxes[:, k]`` columns. Returns ``(N,)``.
-
-    The same arithmetic, in the same order, as :func:`utils.boxes.box_iou` (and torchvision's NMS kernel),
-    so a pair at IoU exactly equal to a threshold is decided the same way by every function here.
-    Two zero-area boxes have IoU 0. Inputs are not validated (internal helper).
+    Rank the boxes by score; keep the best remaining box ``i``; suppress the remaining boxes of its label
+    whose IoU with it is above the threshold (at or above, with ``suppress_at_threshold``); repeat.
     """
-    x1a, y1a, x2a, y2a = boxes1
-    x1b, y1b, x2b, y2b = boxes2
-    inter = np.minimum(x2a, x2b) - np.maximum(x1a, x1b)
-    np.maximum(inter, 0, out=inter)
-    h = np.minimum(y2a, y2b) - np.maximum(y1a, y1b)
-    np.maximum(h, 0, out=h)
-    inter *= h
-    union = (x2a - x1a) * (y2a - y1a) + (x2b - x1b) * (y2b - y1b) - inter
-    iou = np.zeros_like(inter)
-    np.divide(inter, union, out=iou, where=union > 0)
-    return iou
+    (boxes,), dtype, _ = _upcast(boxes)  # products computed where they cannot overflow (utils.boxes)
+    x1, y1, x2, y2 = boxes.T
+    threshold = np.float64(iou_threshold)  # a float32 IoU is compared in float64, as torchvision does
+    remaining = np.argsort(-scores, kind="stable")  # best first; ties: the lower index first
+    while remaining.size:
+        i, rest = remaining[0], remaining[1:]
+        iou = _iou((x1[i], y1[i], x2[i], y2[i]), (x1[rest], y1[rest], x2[rest], y2[rest]), dtype)  # (R,)
+        overlaps = iou >= threshold if suppress_at_threshold else iou > threshold
+        overlaps &= labels[rest] == labels[i]
+        remaining = rest[~overlaps]
+        yield i, rest[overlaps], remaining
 
 
-def paired_iou_above(columns, a, b, threshold):
-    """``IoU(box a[k], box b[k]) > threshold`` for each k; ``columns``: ``(4, N)`` coordinates, ``a``, ``b``: ``(P,)``."""
-    return paired_box_iou(np.take(columns, a, axis=1), np.take(columns, b, axis=1)) > threshold
+def _nms(boxes, scores, labels, iou_threshold):
+    """The kept indices, best first: :func:`_greedy_steps` on small inputs, the grid fast path on large ones."""
+    if len(boxes) <= LOOP_MAX_BOXES:
+        return np.array([i for i, _, _ in _greedy_steps(boxes, scores, labels, iou_threshold)], dtype=np.int64)
+    order = np.argsort(-scores, kind="stable")
+    (boxes,), dtype, _ = _upcast(boxes[order])
+    group = np.unique(labels[order], return_inverse=True)[1].ravel()  # labels as 0, 1, 2, ... (small grid keys)
+    return order[_nms_grid.greedy(boxes, group, iou_threshold, dtype)]
 
 
-def _grid_cells(boxes, cell_size):
-    """The cells of a uniform grid that each box touches (closed extents), one row per (box, cell) pair.
-
-    Returns ``(box, col, row)``, three ``(P,)`` int64 arrays: box ``box[p]`` touches cell ``(col[p], row[p])``,
-    where cell ``(c, r)`` covers ``[c, c + 1) x [r, r + 1)`` in units of ``cell_size``.
-    """
-    lo = np.floor(boxes[:, :2] / cell_size).astype(np.int64)  # (N, 2) first column and row
-    hi = np.floor(boxes[:, 2:] / cell_size).astype(np.int64)  # (N, 2) last column and row
-    n_cols, n_rows = (hi - lo + 1).T
-    count = n_cols * n_rows  # (N,) cells per box
-    box = np.repeat(np.arange(len(boxes)), count)  # (P,)
-    k = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)  # (P,) 0, 1, ... within each box
-    return box, lo[box, 0] + k % n_cols[box], lo[box, 1] + k // n_cols[box]
-
-
-def _concat_ranges(starts, ends):
-    """``np.concatenate([np.arange(a, b) for a, b in zip(starts, ends)])`` without a Python loop."""
-    lengths = ends - starts
-    return np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-
-
-class _Grid:
-    """A uniform grid over the boxes: two boxes that overlap (positive common area) share a cell.
-
-    (The cell of any point inside their intersection is touched by both.) So the boxes a kept box can
-    suppress are among the boxes registered in its own cells: no need to look at the rest of the image.
-    A key combines (group, row, column) in one int64, so boxes of different groups (classes) never meet.
-    """
-
-    def __init__(self, boxes, group, cells_per_box=1.0):
-        extent = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1])  # (N,)
-        span = float(boxes.max() - boxes.min())
-        # About the size of a typical box (so a box touches a few cells), but large enough that the biggest
-        # box touches at most ~17 x 17 cells and that there are at most 2**16 cells per axis (keys fit int64).
-        self.cell_size = max(float(np.median(extent)) * cells_per_box, float(extent.max()) / 16, span / 2**16) or 1.0
-        self.origin = boxes.min()
-        self.n = int(np.floor(span / self.cell_size)) + 2  # cells per axis
-        self.boxes, self.group = boxes, group
-        box, key = self.cells(np.arange(len(boxes)))
-        order = np.argsort(key, kind="stable")
-        self.box, self.key = box[order], key[order]  # (P,) the registered boxes, sorted by key
-
-    def cells(self, index):
-        """``(box, key)``, one row per cell touched by each box of ``index``; ``key`` names (group, cell)."""
-        which, col, row = _grid_cells(self.boxes[index] - self.origin, self.cell_size)
-        box = index[which]
-        return box, (self.group[box] * self.n + row) * self.n + col
-
-    def retain(self, keep):
-        """Unregister the boxes where the boolean ``(N,)`` mask ``keep`` is False (order stays sorted)."""
-        keep = keep[self.box]
-        self.box, self.key = self.box[keep], self.key[keep]
-
-    def sorted_cells(self, index):
-        """:meth:`cells` of ``index``, sorted by key: a small grid of just these boxes, for :meth:`pairs`."""
-        box, key = self.cells(index)
-        order = np.argsort(key, kind="stable")
-        return box[order], key[order]
-
-    def pairs(self, index, among=None):
-        """Pairs ``(i, j)``: ``i`` from ``index``, ``j`` a box sharing a cell (and a group) with it, taken from
-        the registered boxes, or from ``among`` (a :meth:`sorted_cells` result). ``(P,)`` int64 each; a pair
-        that shares several cells appears several times."""
-        i, key = self.cells(index)
-        box, keys = (self.box, self.key) if among is None else among
-        starts = np.searchsorted(keys, key, side="left")  # the boxes in the same cell: one run of keys
-        ends = np.searchsorted(keys, key, side="right")
-        return np.repeat(i, ends - starts), box[_concat_ranges(starts, ends)]
-
-
-def _greedy(boxes, group, iou_threshold, block_size=64, cells_per_box=2.0):
-    """Greedy NMS on ``boxes`` already sorted best first; boxes of different ``group`` never interact.
-
-    Works through the boxes in blocks of undecided boxes, best first (64 boxes, then twice as many each
-    time, so a few thousand boxes that barely overlap take a few blocks, not one round per box):
-
-    1. inside the block, the pairs that share a grid cell (:class:`_Grid`) and overlap above the
-       threshold, and a greedy pass over them in rank order, decide every box of the block exactly
-       (every better box is already decided);
-    2. the kept boxes of the block then suppress the later boxes they overlap, again found through the
-       grid instead of comparing them with every remaining box of the image.
-
-    Returns the positions of the kept boxes, ascending (= best first).
-    """
-    n = len(boxes)
-    alive = np.ones(n, dtype=bool)  # not suppressed (so far)
-    grid = _Grid(boxes, group, cells_per_box)
-    columns = np.ascontiguousarray(boxes.T)  # (4, N): gathers give contiguous coordinate arrays
-    # Compare in float64 as torchvision does (float32 IoU vs a double threshold): np.float64 is a "strong"
-    # scalar, so a float32 IoU is promoted instead of the threshold being rounded to float32.
-    threshold = np.float64(iou_threshold)
-    start = 0
-    while True:
-        block = start + np.flatnonzero(alive[start:])[:block_size]  # (m,) next undecided boxes, best first
-        if block.size == 0:
-            break
-        start, block_size = block[-1] + 1, 2 * block_size
-        # 1. Inside the block: a suppresses b (a ranks above b) if a is kept. Rows with nothing to
-        #    suppress never appear, so the Python loop runs only over boxes that overlap a later one.
-        a, b = grid.pairs(block, among=grid.sorted_cells(block))
-        a, b = a[a < b], b[a < b]
-        suppresses = paired_iou_above(columns, a, b, threshold)
-        a, b = a[suppresses], b[suppresses]
-        order = np.argsort(a, kind="stable")
-        a, b = a[order], b[order]
-        firsts = np.flatnonzero(np.diff(a, prepend=-1))  # where each suppressor's targets begin
-        for suppressor, targets in zip(a[firsts], np.split(b, firsts[1:])):
-            if alive[suppressor]:  # still alive when its turn comes: kept
-                alive[targets] = False
-        kept = block[alive[block]]
-        # 2. Later boxes: only the undecided ones that share a cell with a kept box are looked at.
-        undecided = alive.copy()
-        undecided[:start] = False
-        grid.retain(undecided)  # the grid shrinks as boxes are decided
-        i, j = grid.pairs(kept)
-        alive[j[paired_iou_above(columns, i, j, threshold)]] = False
-    return np.flatnonzero(alive)
-
-
-# --- the public functions ---------------------------------------------------------------------------
+# --- the public functions -----------------------------------------------------------------------------
 
 def nms(boxes, scores, iou_threshold):
     """Greedy non-maximum suppression, as ``torchvision.ops.nms``.
@@ -222,22 +99,14 @@ def nms(boxes, scores, iou_threshold):
 
     Args:
         boxes: ``(N, 4)`` xyxy boxes (float32 is computed in float32, like torchvision).
-        scores: ``(N,)`` scores; NaN is rejected. Ties: the lower index ranks first (stable order).
+        scores: ``(N,)`` real scores; NaN is rejected. Ties: the lower index ranks first (stable order).
         iou_threshold: in ``[0, 1]``. ``1.0`` keeps every box (an IoU is never above 1).
 
     Returns:
         ``(K,)`` int64 indices of the kept boxes, by decreasing score. Empty input -> empty array.
     """
     boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
-    return _nms_sorted(boxes, scores, np.zeros(len(boxes), dtype=np.int64), iou_threshold)
-
-
-def _nms_sorted(boxes, scores, group, iou_threshold):
-    """Sort best first (stable), run :func:`_greedy`, map the kept positions back to input indices."""
-    if len(boxes) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = _rank_by_score(scores)  # (N,) input index of the box ranked 0, 1, ...
-    return order[_greedy(boxes[order], group[order], iou_threshold)].astype(np.int64)
+    return _nms(boxes, scores, np.zeros(len(boxes), dtype=np.int64), iou_threshold)
 
 
 def batched_nms(boxes, scores, labels, iou_threshold):
@@ -250,111 +119,33 @@ def batched_nms(boxes, scores, labels, iou_threshold):
         iou_threshold: in ``[0, 1]``.
 
     Returns:
-        ``(K,)`` int64 indices of the kept boxes, by decreasing score.
+        ``(K,)`` int64 indices of the kept boxes, by decreasing score. Empty input -> empty array.
 
-    Labels are handled exactly, by grouping (no coordinate offsets, so no rounding): see
+    Labels are handled exactly, inside the algorithm (no coordinate offsets, so no rounding): see
     :func:`offset_boxes` for torchvision's coordinate-offset trick and why it needs care.
     """
     boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or len(labels) != len(boxes):
-        raise ValueError(f"labels must have shape (N,) with N = len(boxes) = {len(boxes)}, got {labels.shape}")
-    if labels.dtype.kind not in "iub":
-        raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    group = np.unique(labels, return_inverse=True)[1].ravel()  # (N,) labels as 0, 1, 2, ...
-    return _nms_sorted(boxes, scores, group, iou_threshold)
-
-
-def offset_boxes(boxes, labels, dtype=np.float64):
-    """torchvision's coordinate-offset trick for per-class NMS: shift each class to its own region.
-
-    Returns ``(N, 4)`` boxes in ``dtype``, moved by ``label * (span + 1)`` along both axes, where ``span``
-    is the coordinate range; boxes of different labels then cannot overlap, and one class-agnostic
-    :func:`nms` does per-class NMS. (torchvision uses ``max_coordinate + 1``, which assumes coordinates
-    >= -1; the span works for any coordinates.) The shift adds large numbers to small ones: in float32
-    (24-bit mantissa) a coordinate of a high label is rounded to a step of several pixels or more, the IoU
-    changes and so can the result. ``notebooks/02_nms.ipynb`` shows such a failure; float64 is safe
-    while ``label * span`` stays far below 2**53.
-    """
-    boxes = as_boxes(boxes, "boxes").astype(dtype)
-    labels = np.asarray(labels)
-    if len(boxes) == 0:
-        return boxes
-    span = boxes.max() - boxes.min()
-    offsets = labels.astype(dtype) * (span + dtype(1))  # (N,)
-    return boxes - boxes.min() + offsets[:, None]
-
-
-def soft_nms(boxes, scores, method="gaussian", sigma=0.5, iou_threshold=0.3, score_threshold=0.001):
-    """Soft-NMS (Bodla et al., ICCV 2017): decay the scores of overlapping boxes instead of removing them.
-
-    Repeatedly pick the box with the highest *current* score ``s_m``, keep it, and rescale every remaining
-    score ``s_i`` by a factor of its IoU with the picked box ``M``:
-
-    * ``"linear"``:   ``s_i <- s_i * (1 - IoU(M, b_i))`` if ``IoU(M, b_i) > iou_threshold`` (``N_t``), else unchanged;
-    * ``"gaussian"``: ``s_i <- s_i * exp(-IoU(M, b_i)**2 / sigma)`` for every remaining box.
-
-    Boxes whose score falls below ``score_threshold`` are dropped. Ties: the lower index first.
-
-    Returns:
-        ``(keep, new_scores)``: ``(K,)`` int64 indices in the order picked (decreasing decayed score)
-        and ``(K,)`` float64 decayed scores of those boxes.
-    """
-    boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
-    if method not in SOFT_NMS_METHODS:
-        raise ValueError(f"method must be one of {SOFT_NMS_METHODS}, got {method!r}")
-    if not float(sigma) > 0:
-        raise ValueError(f"sigma must be > 0, got {sigma}")
-    if np.isnan(float(score_threshold)):
-        raise ValueError("score_threshold must not be NaN")
-    s = scores.copy()  # current (decayed) scores
-    remaining = np.flatnonzero(s >= score_threshold)
-    keep, new_scores = [], []
-    while remaining.size:
-        m = remaining[np.argmax(s[remaining])]  # argmax returns the first maximum: lower index on ties
-        keep.append(m)
-        new_scores.append(s[m])
-        remaining = remaining[remaining != m]
-        iou = box_iou(boxes[m:m + 1], boxes[remaining])[0]  # (R,)
-        if method == "linear":
-            s[remaining] *= np.where(iou > iou_threshold, 1.0 - iou, 1.0)
-        else:
-            s[remaining] *= np.exp(-(iou**2) / sigma)
-        remaining = remaining[s[remaining] >= score_threshold]
-    return np.array(keep, dtype=np.int64), np.array(new_scores, dtype=np.float64)
+    labels = _check_labels(labels, len(boxes))
+    return _nms(boxes, scores, labels, iou_threshold)
 
 
 def textbook_nms(boxes, scores, iou_threshold, plus_one=False, suppress_at_threshold=False):
-    """The classic numpy loop, kept as the reference that :func:`nms` is checked and timed against.
+    """The classic loop: sort by score; keep the top box; drop the remaining boxes that overlap it; repeat.
 
-    Sort by score; keep the top box; compute its IoU with every remaining box (vectorised); drop the
-    overlapping ones; repeat. One round of numpy calls per kept box, each over all remaining boxes.
-
-    Two switches reproduce conventions still found in old code (``notebooks/02_nms.ipynb`` measures them):
+    One round of numpy calls per kept box, each over all remaining boxes (:func:`_greedy_steps`). With the
+    defaults the result equals :func:`nms`. Two switches reproduce conventions still found in old code
+    (``notebooks/02_nms.ipynb`` measures them):
 
     * ``plus_one=True``: widths and heights ``x2 - x1 + 1`` (integer pixel indices, Pascal VOC era);
     * ``suppress_at_threshold=True``: keep only ``IoU < threshold``, so an IoU *equal* to the threshold
       suppresses (torchvision keeps it: it suppresses only IoU strictly above the threshold).
-
-    With both ``False`` (the default) the result equals :func:`nms`.
     """
     boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
-    x1, y1, x2, y2 = boxes.T
-    extra = 1.0 if plus_one else 0.0
-    area = (x2 - x1 + extra) * (y2 - y1 + extra)
-    order = _rank_by_score(scores)
-    keep = []
-    while order.size > 0:
-        i, rest = order[0], order[1:]
-        keep.append(i)
-        w = np.maximum(0.0, np.minimum(x2[i], x2[rest]) - np.maximum(x1[i], x1[rest]) + extra)
-        h = np.maximum(0.0, np.minimum(y2[i], y2[rest]) - np.maximum(y1[i], y1[rest]) + extra)
-        inter = w * h
-        union = area[i] + area[rest] - inter
-        iou = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
-        survives = iou < iou_threshold if suppress_at_threshold else iou <= np.float64(iou_threshold)
-        order = rest[survives]
-    return np.array(keep, dtype=np.int64)
+    if plus_one:  # x2 + 1 and y2 + 1: every width, height and intersection grows by one pixel
+        boxes = boxes + np.array([0, 0, 1, 1], dtype=boxes.dtype)
+    labels = np.zeros(len(boxes), dtype=np.int64)
+    steps = _greedy_steps(boxes, scores, labels, iou_threshold, suppress_at_threshold)
+    return np.array([i for i, _, _ in steps], dtype=np.int64)
 
 
 def nms_steps(boxes, scores, iou_threshold):
@@ -367,15 +158,122 @@ def nms_steps(boxes, scores, iou_threshold):
     """
     boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
     empty = np.zeros(0, dtype=np.int64)
-    remaining, kept, suppressed = _rank_by_score(scores), [], empty
+    remaining = np.argsort(-scores, kind="stable")
+    kept, suppressed = [], empty
     steps = [dict(current=None, kept=empty, suppressed=empty, newly_suppressed=empty, remaining=remaining)]
-    while remaining.size:
-        i, rest = remaining[0], remaining[1:]
+    for i, newly, remaining in _greedy_steps(boxes, scores, np.zeros(len(boxes), dtype=np.int64), iou_threshold):
         kept.append(int(i))
-        iou = box_iou(boxes[i:i + 1], boxes[rest])[0]  # (R,)
-        newly = rest[iou > np.float64(iou_threshold)]
         suppressed = np.concatenate([suppressed, newly])
-        remaining = rest[~(iou > np.float64(iou_threshold))]
         steps.append(dict(current=int(i), kept=np.array(kept, dtype=np.int64), suppressed=suppressed,
                           newly_suppressed=newly, remaining=remaining))
     return steps
+
+
+def offset_boxes(boxes, labels, dtype=np.float64):
+    """torchvision's coordinate-offset trick for per-class NMS: shift each class to its own region.
+
+    Returns ``(N, 4)`` boxes in the float ``dtype``, moved by ``label * (span + 1)`` along both axes, where
+    ``span`` is the coordinate range; boxes of different labels then cannot overlap, and one class-agnostic
+    :func:`nms` does per-class NMS. (torchvision uses ``max_coordinate + 1``, which assumes coordinates
+    >= -1; the span works for any coordinates.) The shift adds large numbers to small ones: in float32
+    (24-bit mantissa) a coordinate of a high label is rounded to a step of several pixels or more, the IoU
+    changes and so can the result. ``notebooks/02_nms.ipynb`` shows such a failure; float64 is safe
+    while ``label * span`` stays far below 2**53. Raises ``ValueError`` if a shifted coordinate does not
+    fit ``dtype`` at all.
+    """
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a float dtype such as np.float64, got {dtype!r}") from None
+    if dtype.kind != "f":
+        raise TypeError(f"dtype must be a float dtype such as np.float64, got {dtype}")
+    boxes = as_boxes(boxes, "boxes")
+    labels = _check_labels(labels, len(boxes))
+    if len(boxes) == 0:
+        return boxes.astype(dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        boxes = boxes.astype(dtype)
+        span = boxes.max() - boxes.min()
+        offsets = labels.astype(dtype) * (span + dtype.type(1))  # (N,)
+        shifted = boxes - boxes.min() + offsets[:, None]
+    if not np.isfinite(shifted).all():
+        raise ValueError(f"labels * (span + 1) does not fit {dtype} (labels up to {np.abs(labels).max()}, "
+                         f"span {float(span):.3g}); use float64 or smaller labels")
+    return shifted
+
+
+def soft_nms(boxes, scores, method="gaussian", sigma=0.5, iou_threshold=0.3, score_threshold=0.001):
+    """Soft-NMS (Bodla et al., ICCV 2017): decay the scores of overlapping boxes instead of removing them.
+
+    Repeatedly pick the box with the highest *current* score ``s_m``, keep it, and rescale every remaining
+    score ``s_i`` by a factor of its IoU with the picked box ``M``:
+
+    * ``"linear"``:   ``s_i <- s_i * (1 - IoU(M, b_i))`` if ``IoU(M, b_i) > iou_threshold`` (``N_t``), else unchanged;
+    * ``"gaussian"``: ``s_i <- s_i * exp(-IoU(M, b_i)**2 / sigma)`` for every remaining box (``sigma > 0``).
+
+    Boxes whose score falls below ``score_threshold`` (any number but NaN) are dropped. Ties: the lower
+    index first. Each pick costs one IoU row against the remaining boxes: O(N^2) in all.
+
+    Returns:
+        ``(keep, new_scores)``: ``(K,)`` int64 indices in the order picked (decreasing decayed score)
+        and ``(K,)`` float64 decayed scores of those boxes.
+    """
+    boxes, scores, iou_threshold = _check_inputs(boxes, scores, iou_threshold)
+    if not (isinstance(method, str) and method in SOFT_NMS_METHODS):
+        raise ValueError(f"method must be one of {SOFT_NMS_METHODS}, got {method!r}")
+    sigma = _check_number(sigma, "sigma", "a finite number > 0", 0, sys.float_info.max, open_low=True)
+    score_threshold = _check_number(score_threshold, "score_threshold", "a number (not NaN)")
+    (boxes,), dtype, _ = _upcast(boxes)
+    x1, y1, x2, y2 = boxes.T
+    threshold = np.float64(iou_threshold)
+    s = scores.copy()  # current (decayed) scores
+    remaining = np.flatnonzero(s >= score_threshold)
+    keep, new_scores = [], []
+    while remaining.size:
+        m = remaining[np.argmax(s[remaining])]  # argmax returns the first maximum: lower index on ties
+        keep.append(m)
+        new_scores.append(s[m])
+        remaining = remaining[remaining != m]
+        iou = _iou((x1[m], y1[m], x2[m], y2[m]), (x1[remaining], y1[remaining], x2[remaining], y2[remaining]), dtype)
+        if method == "linear":
+            s[remaining] *= np.where(iou > threshold, 1.0 - iou, 1.0)
+        else:
+            s[remaining] *= np.exp(-(iou**2) / sigma)
+        remaining = remaining[s[remaining] >= score_threshold]
+    return np.array(keep, dtype=np.int64), np.array(new_scores, dtype=np.float64)
+
+
+# --- element-wise IoU, the comparison NMS makes -----------------------------------------------------------
+
+def paired_box_iou(boxes1, boxes2):
+    """Element-wise IoU: ``iou[k] = IoU(boxes1[k], boxes2[k])``. ``boxes1``, ``boxes2``: ``(N, 4)`` xyxy; returns ``(N,)``.
+
+    The diagonal of :func:`utils.boxes.box_iou` without the rest of the matrix: the same kernel, the same
+    bits. Two zero-area boxes have IoU 0.
+    """
+    boxes1, boxes2 = as_boxes(boxes1, "boxes1"), as_boxes(boxes2, "boxes2")
+    if len(boxes1) != len(boxes2):
+        raise ValueError(f"boxes1 and boxes2 must have the same length, got {len(boxes1)} and {len(boxes2)}")
+    (boxes1, boxes2), dtype, _ = _upcast(boxes1, boxes2)
+    return _iou(boxes1.T, boxes2.T, dtype)
+
+
+def paired_iou_above(boxes, a, b, iou_threshold):
+    """``IoU(boxes[a[k]], boxes[b[k]]) > iou_threshold`` for each k: the test NMS makes, for index pairs.
+
+    ``boxes``: ``(N, 4)`` xyxy; ``a``, ``b``: ``(P,)`` integer indices in ``[0, N)``; returns ``(P,)`` bool.
+    """
+    boxes = as_boxes(boxes, "boxes")
+    iou_threshold = _check_number(iou_threshold, "iou_threshold", "a number in [0, 1]", 0, 1)
+    pairs = []
+    for name, index in (("a", a), ("b", b)):
+        index = _real_array(index, name)
+        if index.ndim != 1 or (index.dtype.kind not in "iu" and index.size):
+            raise TypeError(f"{name} must be a 1-D array of integer indices, got dtype {index.dtype} and shape {index.shape}")
+        if index.size and (index.min() < 0 or index.max() >= len(boxes)):
+            raise ValueError(f"{name} must hold indices in [0, {len(boxes)}), got values from {index.min()} to {index.max()}")
+        pairs.append(index.astype(np.int64, copy=False))
+    if len(pairs[0]) != len(pairs[1]):
+        raise ValueError(f"a and b must have the same length, got {len(pairs[0])} and {len(pairs[1])}")
+    (boxes,), dtype, _ = _upcast(boxes)
+    return _nms_grid.iou_above(np.ascontiguousarray(boxes.T), *pairs, np.float64(iou_threshold), dtype)
