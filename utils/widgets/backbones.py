@@ -1,15 +1,39 @@
 """Widgets for the backbone notebooks: 08 (gradient flow), 09 (cardinality) and 10 (separable convolution)."""
 
 import functools
+import math
 
 import ipywidgets as widgets
 import numpy as np
 import torch
+from torch import nn
 
 from utils.blocks.mobilenet import separable_conv_cost, separable_ratio, standard_conv_cost
 from utils.blocks.resnet import bottleneck_flops, bottleneck_params, deep_mlp, gradient_norms
 from utils.blocks.resnext import resnext_block_params, width_for_budget
 from utils.widgets.explorer import Explorer, int_slider, new_figure
+
+
+def _seeded_deep_mlp(depth, width, batchnorm, seed):
+    """``deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)`` with the weights ``torch.manual_seed(seed)``
+    would give, drawn from a generator of its own: the caller's global random state is neither reset nor advanced.
+
+    Built on the meta device (no weights drawn), then each layer initialised as PyTorch does by default, in the
+    same order: ``nn.Linear`` weights by Kaiming-uniform with ``a = sqrt(5)``, biases uniform in
+    ``+-1/sqrt(fan_in)``; BatchNorm to ``gamma = 1, beta = 0`` and fresh running statistics.
+    """
+    with torch.device("meta"):
+        model = deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)
+    model = model.to_empty(device="cpu")
+    generator = torch.Generator().manual_seed(seed)
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5), generator=generator)
+            bound = 1 / math.sqrt(m.in_features)
+            nn.init.uniform_(m.bias, -bound, bound, generator=generator)
+        elif isinstance(m, nn.BatchNorm1d):
+            m.reset_parameters()
+    return model
 
 
 def gradient_flow_numbers(depth, batchnorm=True, width=32, batch=256, seed=0):
@@ -20,8 +44,7 @@ def gradient_flow_numbers(depth, batchnorm=True, width=32, batch=256, seed=0):
     """
     x = torch.rand(batch, 64, generator=torch.Generator().manual_seed(seed))
     y = torch.randint(0, 10, (batch,), generator=torch.Generator().manual_seed(seed + 1))
-    torch.manual_seed(seed)
-    model = deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)
+    model = _seeded_deep_mlp(depth, width, batchnorm, seed)
     norms = {"plain": gradient_norms(model, x, y).numpy()}
     for block in model[1:-1]:  # the same weights with y = x + F(x): one net to build instead of two
         block.shortcut = True

@@ -11,8 +11,10 @@ _BRANCHES = ("rbr_dense", "rbr_1x1", "rbr_identity")
 
 def single_channel_block(gamma_3x3=1.0, gamma_1x1=1.0, gamma_id=1.0, running_mean=0.0, running_var=1.0):
     """A 1-channel :class:`RepVGGBlock` in eval mode with fixed conv weights and the given BatchNorm values
-    (the same running mean and variance in all three BatchNorms; beta = 0)."""
-    block = RepVGGBlock(1, 1).eval()
+    (the same running mean and variance in all three BatchNorms; beta = 0). Every weight is set here; the
+    constructor's default initialisation draws from the global generator, which is put back as it was."""
+    with torch.random.fork_rng(devices=[]):
+        block = RepVGGBlock(1, 1).eval()
     with torch.no_grad():
         block.rbr_dense[0].weight.copy_(torch.linspace(-1, 1, 9).reshape(1, 1, 3, 3))
         block.rbr_1x1[0].weight.fill_(0.5)
@@ -69,7 +71,7 @@ def repvgg_fusion_explorer(gamma_3x3=1.0, gamma_1x1=1.0, gamma_id=1.0, running_m
                 for j in range(3):
                     labels[i][j].set_text(f"{k[i, j]:.2f}")
             ax.set_title(f"{name}\nbias {b:+.2f}", fontsize=9, y=1.0)  # pinned: no re-measuring to place it
-        with torch.no_grad():
+        with torch.no_grad(), torch.random.fork_rng(devices=[]):  # the fused conv's constructor draws weights
             diff = (block(x) - block.reparameterize()(x)).abs().max().item()
         k, b = parts["fused = sum"]
         return {"fused centre tap": float(k[1, 1]), "fused bias": b, "max |multi-branch - fused|": diff}
