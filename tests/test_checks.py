@@ -574,3 +574,14 @@ def test_module_checker_pattern_from_the_core_docstring():
         raise NotImplementedError
 
     assert check_conv_bn(stub).not_implemented
+
+
+def test_not_implemented_after_a_first_case_is_an_error_of_that_case():
+    def partial(a, b):
+        if a == [0, 0, 10, 10] and b == [0, 0, 10, 10]:
+            return 1.0
+        raise NotImplementedError("only identical boxes so far")
+
+    report = C.check_iou(partial)
+    assert not report.not_implemented and report.results[0].status == "ok"
+    assert "raised NotImplementedError: only identical boxes so far" in str(report)
