@@ -9,7 +9,7 @@ Notation (the paper's): ``x`` is the logit, ``p = sigmoid(x)``, ``y`` in {0, 1} 
 * ``CE(p_t) = -log(p_t)``, ``FL(p_t) = -alpha_t (1 - p_t)^gamma log(p_t)`` (equation 5).
 
 :func:`sigmoid_focal_loss` has ``torchvision.ops.sigmoid_focal_loss``'s signature and semantics (soft
-targets allowed, ``alpha < 0`` means no alpha weighting) but computes ``1 - p_t`` without cancellation,
+targets allowed, ``alpha = -1`` means no alpha weighting) but computes ``1 - p_t`` without cancellation,
 so it keeps its relative precision for confident predictions where torchvision's formula rounds to 0.
 
 Input checks (every function): NaN or inf logits, targets outside [0, 1], ``alpha`` outside [0, 1] (other than
@@ -64,7 +64,7 @@ def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none")
     Args:
         inputs: logits ``x``, a float tensor of any shape.
         targets: same shape, in [0, 1] (hard 0/1 labels, or soft targets as in torchvision).
-        alpha: weight of the positives (``1 - alpha`` for the negatives); ``alpha < 0``: no weighting.
+        alpha: weight of the positives (``1 - alpha`` for the negatives), in [0, 1]; ``-1``: no weighting.
         gamma: focusing parameter, >= 0 (``gamma = 0`` is the alpha-balanced cross-entropy).
         reduction: ``"none"`` (same shape as ``inputs``), ``"mean"`` or ``"sum"`` (scalars).
 
@@ -139,6 +139,7 @@ def focal_loss_grad(logits, targets, alpha=0.25, gamma=2.0):
     ``dFL/dx = alpha_t y* (1 - p_t)^gamma (gamma p_t log(p_t) + p_t - 1)``. ``gamma = 0`` gives the CE
     gradient ``alpha_t (p - y)``.
     """
+    logits, targets = _check(logits, targets, alpha, gamma, name="logits", hard=True)
     sign = 2 * targets - 1  # y*
     p_t = torch.sigmoid(sign * logits)
     grad = sign * (1 - p_t) ** gamma * (gamma * p_t * F.logsigmoid(sign * logits) + p_t - 1)
