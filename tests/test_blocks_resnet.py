@@ -164,3 +164,60 @@ def test_residual_jacobian_checker():
         raise NotImplementedError
 
     assert "not implemented yet" in str(check_residual_jacobian(stub))
+
+
+# --- pre-activation block, stride placement, whole networks (notebook 08's diagram and numbers table) -------------
+
+def test_preact_block_shapes_and_identity_path():
+    block = R.PreActBlock(4, 4).eval()
+    assert block.shortcut is None
+    nn.init.zeros_(block.conv2.weight)  # F(x) = 0: a v2 block is then exactly the identity (no ReLU after the sum)
+    x = torch.randn(2, 4, 5, 5)
+    assert torch.equal(block(x), x)
+    down = R.PreActBlock(4, 8, stride=2).eval()
+    assert down(x).shape == (2, 8, 3, 3) and isinstance(down.shortcut, nn.Conv2d)
+
+
+def test_preact_jacobian_is_identity_plus_branch():
+    torch.manual_seed(0)
+    block = R.PreActBlock(2, 2).double().eval()
+    x = torch.randn(1, 2, 3, 3, dtype=torch.float64)
+    J = torch.autograd.functional.jacobian(block, x).reshape(18, 18)
+    nn.init.zeros_(block.conv2.weight)
+    J0 = torch.autograd.functional.jacobian(block, x).reshape(18, 18)
+    assert torch.equal(J0, torch.eye(18, dtype=torch.float64))
+    assert not torch.allclose(J, J0)
+
+
+def test_stride_in_1x1_moves_the_stride():
+    v1 = R.Bottleneck(16, 8, 32, stride=2, stride_in_1x1=True)
+    v15 = R.Bottleneck(16, 8, 32, stride=2)
+    assert v1.conv1.stride == (2, 2) and v1.conv2.stride == (1, 1)
+    assert v15.conv1.stride == (1, 1) and v15.conv2.stride == (2, 2)
+    x = torch.randn(1, 16, 8, 8)
+    assert v1.eval()(x).shape == v15.eval()(x).shape == (1, 32, 4, 4)
+    assert count_flops(v1, x) < count_flops(v15, x)  # the 3x3 conv runs on the small map
+
+
+@pytest.mark.parametrize("depth, kwargs, params, gmacs", [
+    # params: torchvision's models; multiply-adds: He et al. 2016 table 1 (stride in the 1x1: 3.8 G for ResNet-50),
+    # Xie et al. 2017 table 1 (stride in the 3x3: ResNet-50 4.1 G, ResNeXt-50 25.0 M and 4.2 G)
+    (18, {}, 11_689_512, 1.8), (34, {}, 21_797_672, 3.6), (50, {"stride_in_1x1": True}, 25_557_032, 3.8),
+    (50, {}, 25_557_032, 4.1), (50, {"groups": 32, "width_per_group": 4}, 25_028_904, 4.2),
+    (101, {"stride_in_1x1": True}, 44_549_160, 7.6), (152, {"stride_in_1x1": True}, 60_192_808, 11.3),
+])
+def test_whole_networks_match_the_papers_tables(depth, kwargs, params, gmacs):
+    with torch.device("meta"):
+        model = R.resnet(depth, **kwargs)
+        x = torch.empty(1, 3, 224, 224)
+    assert count_params(model) == params
+    assert abs(count_flops(model, x) / 2e9 - gmacs) < 0.07  # the papers print one decimal (3.66 G -> "3.6")
+
+
+def test_resnet_rejects_unknown_depth_and_grouped_basic_blocks():
+    with pytest.raises(ValueError, match="depth"):
+        R.resnet(42)
+    with pytest.raises(ValueError, match="groups"):
+        R.resnet(18, groups=32)
+    with torch.device("meta"):
+        assert R.resnet(18, num_classes=10)(torch.empty(2, 3, 64, 64)).shape == (2, 10)

@@ -9,7 +9,10 @@ a *projection*: a 1x1 convolution with the same stride, followed by BatchNorm (t
 torchvision's ``downsample``). The derivative of ``x + F(x)`` is ``I + dF/dx``: the gradient reaching
 ``x`` has a path that is not multiplied by ``F``'s (often small) Jacobian.
 
-Layouts follow torchvision's ``resnet.py`` (ResNet v1.5: in a Bottleneck the stride is on the 3x3 conv).
+Layouts follow torchvision's ``resnet.py`` (ResNet v1.5: in a Bottleneck the stride is on the 3x3 conv;
+``stride_in_1x1=True`` gives the original Caffe models' layout). :class:`PreActBlock` is the pre-activation
+block of He et al., "Identity Mappings in Deep Residual Networks" (ECCV 2016), and :func:`resnet` assembles
+whole networks, so that their parameters and FLOPs can be counted against the papers' tables.
 """
 
 import torch
@@ -76,17 +79,20 @@ class Bottleneck(nn.Module):
     ``width`` is the number of channels inside (64 in ResNet-50's first stage, where
     ``C_out = 4 * width = 256``). ``groups > 1`` makes the 3x3 conv a grouped convolution: that is exactly
     a ResNeXt block (``groups`` = cardinality C, ``width = C * d``; see :mod:`utils.blocks.resnext`).
+    ``stride_in_1x1=True`` moves the stride to the first 1x1 conv, as in the original Caffe ResNet-50
+    (it skips three pixels in four before any 3x3 filter sees them; torchvision's v1.5 strides the 3x3).
     """
 
-    def __init__(self, in_channels, width, out_channels, stride=1, groups=1):
+    def __init__(self, in_channels, width, out_channels, stride=1, groups=1, stride_in_1x1=False):
         super().__init__()
         _check_channels(in_channels=in_channels, width=width, out_channels=out_channels, stride=stride, groups=groups)
         if width % groups:
             raise ValueError(f"width ({width}) must be divisible by groups ({groups})")
         self.in_channels = in_channels
-        self.conv1 = nn.Conv2d(in_channels, width, 1, bias=False)  # reduce
+        s1, s3 = (stride, 1) if stride_in_1x1 else (1, stride)
+        self.conv1 = nn.Conv2d(in_channels, width, 1, stride=s1, bias=False)  # reduce
         self.bn1 = nn.BatchNorm2d(width)
-        self.conv2 = nn.Conv2d(width, width, 3, stride=stride, padding=1, groups=groups, bias=False)
+        self.conv2 = nn.Conv2d(width, width, 3, stride=s3, padding=1, groups=groups, bias=False)
         self.bn2 = nn.BatchNorm2d(width)
         self.conv3 = nn.Conv2d(width, out_channels, 1, bias=False)  # expand
         self.bn3 = nn.BatchNorm2d(out_channels)
@@ -99,6 +105,72 @@ class Bottleneck(nn.Module):
         f = self.relu(self.bn2(self.conv2(f)))  # (B, width, H/s, W/s)
         f = self.bn3(self.conv3(f))  # (B, C_out, H/s, W/s)
         return self.relu(f + self.shortcut(x))
+
+
+class PreActBlock(nn.Module):
+    """ResNet v2 basic block (pre-activation), ``(B, C_in, H, W) -> (B, C_out, H/stride, W/stride)``.
+
+    ``F(x) = conv3x3(ReLU(BN(conv3x3_stride(ReLU(BN(x))))))``; output ``F(x) + shortcut(x)``, with nothing
+    after the addition, so stacked blocks give ``x_L = x_l + sum F_i`` (He et al. 2016b, eq. 4): the shortcut
+    path is the identity, not the identity followed by a ReLU as in :class:`BasicBlock`. Where the shape
+    changes, the shortcut is a 1x1 conv (no BN) that reads the pre-activated input, as in the authors' code
+    (KaimingHe/resnet-1k-layers, ``resnet-pre-act.lua``).
+    """
+
+    def __init__(self, in_channels, out_channels, stride=1):
+        super().__init__()
+        _check_channels(in_channels=in_channels, out_channels=out_channels, stride=stride)
+        self.in_channels = in_channels
+        self.bn1 = nn.BatchNorm2d(in_channels)
+        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(out_channels)
+        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1, bias=False)
+        self.relu = nn.ReLU()
+        self.shortcut = None
+        if stride != 1 or in_channels != out_channels:  # no BN after it: the next block normalises first
+            self.shortcut = nn.Conv2d(in_channels, out_channels, 1, stride=stride, bias=False)
+
+    def forward(self, x):
+        check_image_batch(x, self.in_channels)
+        a = self.relu(self.bn1(x))  # pre-activation: BN and ReLU BEFORE the conv
+        f = self.conv2(self.relu(self.bn2(self.conv1(a))))  # (B, C_out, H/s, W/s)
+        return f + (x if self.shortcut is None else self.shortcut(a))
+
+
+#: Blocks per stage of the ImageNet ResNets (He et al. 2016, table 1).
+STAGES = {18: (BasicBlock, (2, 2, 2, 2)), 34: (BasicBlock, (3, 4, 6, 3)), 50: (Bottleneck, (3, 4, 6, 3)),
+          101: (Bottleneck, (3, 4, 23, 3)), 152: (Bottleneck, (3, 8, 36, 3))}
+
+
+def resnet(depth, num_classes=1000, groups=1, width_per_group=64, stride_in_1x1=False):
+    """An ImageNet ResNet (``depth`` in 18, 34, 50, 101, 152), ``(B, 3, 224, 224) -> (B, num_classes)``.
+
+    Stem (7x7 conv stride 2, BN, ReLU, 3x3 max-pool stride 2), four stages at 64, 128, 256, 512 "planes"
+    (x4 channels out of a Bottleneck), the first block of stages 2-4 with stride 2 and a projection shortcut
+    (option B), global average pooling, one linear layer. ``groups=32, width_per_group=4`` gives ResNeXt-50
+    (32x4d): bottleneck width ``groups * width_per_group * planes / 64``, i.e. ``d`` doubles with each stage.
+    Made to count parameters and FLOPs (built on the ``meta`` device it costs no memory), not to train here.
+    """
+    if depth not in STAGES:
+        raise ValueError(f"depth must be one of {sorted(STAGES)}, got {depth!r}")
+    block, repeats = STAGES[depth]
+    if block is BasicBlock and (groups != 1 or width_per_group != 64):
+        raise ValueError("groups and width_per_group apply to Bottleneck ResNets (depth >= 50) only")
+    layers = [nn.Conv2d(3, 64, 7, stride=2, padding=3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
+              nn.MaxPool2d(3, stride=2, padding=1)]
+    c_in = 64
+    for stage, (planes, n) in enumerate(zip((64, 128, 256, 512), repeats)):
+        for i in range(n):
+            stride = 2 if stage > 0 and i == 0 else 1
+            if block is BasicBlock:
+                layers.append(BasicBlock(c_in, planes, stride))
+                c_in = planes
+            else:
+                width = planes * width_per_group // 64 * groups
+                layers.append(Bottleneck(c_in, width, 4 * planes, stride, groups, stride_in_1x1))
+                c_in = 4 * planes
+    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c_in, num_classes)]
+    return nn.Sequential(*layers)
 
 
 def bottleneck_params(in_channels, width, out_channels, groups=1):
