@@ -335,9 +335,8 @@ def test_match_image_by_hand():
 
 
 def test_private_helpers_by_hand():
-    from utils.metrics.coco import _candidate_table, _last_argmax, _ragged_arange, _rank_within_groups, _recall_counts
+    from utils.metrics.coco import _candidate_table, _last_argmax, _rank_within_groups, _recall_counts
 
-    assert _ragged_arange([2, 0, 3]).tolist() == [0, 1, 0, 1, 2]
     assert _rank_within_groups(np.array([0, 0, 1, 1, 1]), np.array([0, 0, 0, 2, 2])).tolist() == [0, 1, 0, 0, 1]
     assert _last_argmax(np.array([[1.0, 3.0, 3.0, 2.0], [0.0, -1.0, -1.0, -1.0]])).tolist() == [2, 0]
     det, cand_gt, cand_iou = _candidate_table(np.array([1, 1, 4]), np.array([7, 8, 9]), np.array([0.5, 0.6, 0.7]))

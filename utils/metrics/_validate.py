@@ -1,6 +1,7 @@
 """Input checks for :mod:`utils.metrics` (private; the teaching code calls them in one line each).
 
-Every check raises ``TypeError`` (not a number, not the expected kind of object) or ``ValueError`` (wrong
+The metrics-specific ones: arrays of flags, indices and xywh boxes, and the fields of COCO JSON records; scalars
+use the library-wide :mod:`utils._validate`. Every check raises ``TypeError`` (not a number, not the expected kind of object) or ``ValueError`` (wrong
 shape, NaN, out of range) with a message that starts with the argument's name, so a learner sees at once
 which argument is wrong and what was expected.
 """
@@ -8,6 +9,8 @@ which argument is wrong and what was expected.
 import numbers
 
 import numpy as np
+
+from utils._validate import integer
 
 
 def real_array(x, name, ndim=1, lo=-np.inf, hi=np.inf):
@@ -64,24 +67,6 @@ def index_array(x, name, ndim=1, lo=0, hi=None):
     return arr
 
 
-def integer(x, name, minimum=0):
-    """``x`` as a Python int ``>= minimum``: a true integer (not a bool, not 2.5 or 3.0, not None)."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {x!r} ({type(x).__name__})")
-    if x < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {x}")
-    return int(x)
-
-
-def unit_number(x, name):
-    """``x`` as a float in [0, 1] (a threshold): refuses None, NaN, bools, strings and arrays."""
-    if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number in [0, 1], got {x!r} ({type(x).__name__})")
-    if not 0.0 <= x <= 1.0:  # False for NaN
-        raise ValueError(f"{name} must be a number in [0, 1], got {x!r}")
-    return float(x)
-
-
 def sorted_ids(x, name):
     """``x`` as an int64 ``(N,)`` array of ids in strictly increasing order (unique)."""
     ids = index_array(x, name, lo=None)
@@ -94,7 +79,7 @@ def positive_ints(x, name):
     """``x`` as a non-empty tuple of integers ``>= 1`` (for example ``max_dets``)."""
     if not isinstance(x, (list, tuple, np.ndarray)) or len(x) == 0:
         raise TypeError(f"{name} must be a non-empty list of integers >= 1, got {x!r}")
-    return tuple(integer(v, f"{name}[{i}]", minimum=1) for i, v in enumerate(x))
+    return tuple(integer(v, f"{name}[{i}]", low=1) for i, v in enumerate(x))
 
 
 def area_bounds(area_ranges, name="area_ranges"):
@@ -105,6 +90,20 @@ def area_bounds(area_ranges, name="area_ranges"):
     if bounds.shape[1] != 2 or (bounds[:, 0] > bounds[:, 1]).any():
         raise ValueError(f"{name} must map each name to a pair (lo, hi) with lo <= hi, got {area_ranges!r}")
     return bounds.T[..., None]
+
+
+def pair_table(pairs, D, G):
+    """``pairs`` as :func:`utils.metrics.coco.pair_ious` returns them: ``(det, gt_index, iou)``, three ``(P,)``
+    arrays, ``det`` sorted and below ``D``, ``gt_index`` below ``G``, ``iou >= 0`` (rounding can put it above 1)."""
+    if not isinstance(pairs, (tuple, list)) or len(pairs) != 3:
+        raise TypeError(f"pairs must be the (det, gt_index, iou) triple from pair_ious, got {type(pairs).__name__}")
+    det = index_array(pairs[0], "pairs' det", hi=D)
+    gt_index = index_array(pairs[1], "pairs' gt_index", hi=G)
+    iou = real_array(pairs[2], "pairs' iou", lo=0.0)
+    same_lengths(det=det, gt_index=gt_index, iou=iou)
+    if (np.diff(det) < 0).any():
+        raise ValueError("pairs' det must be sorted (pairs grouped by detection, as pair_ious returns them)")
+    return det, gt_index, iou
 
 
 def same_length(name_a, a, name_b, b):

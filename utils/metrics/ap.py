@@ -30,7 +30,8 @@ above 1, an unknown method, ...) raises a ``ValueError`` or ``TypeError`` naming
 
 import numpy as np
 
-from utils.metrics._validate import flag_array, integer, real_array, same_length
+from utils._validate import choice, integer
+from utils.metrics._validate import flag_array, real_array, same_length
 
 AP_METHODS = ("voc11", "all_points", "coco101")
 
@@ -53,7 +54,7 @@ def precision_recall(scores, is_tp, num_gt):
     scores = real_array(scores, "scores")
     is_tp = flag_array(is_tp, "is_tp")
     same_length("scores", scores, "is_tp", is_tp)
-    num_gt = integer(num_gt, "num_gt")
+    num_gt = integer(num_gt, "num_gt", low=0)
     if is_tp.sum() > num_gt:
         raise ValueError(f"is_tp has {is_tp.sum()} true positives but num_gt is {num_gt}")
     order = np.argsort(-scores, kind="stable")
@@ -137,8 +138,7 @@ def average_precision(recall, precision, method="all_points"):
         classes that forgets to leave it out is NaN, not silently lower (COCO marks such a class -1 in its
         arrays and leaves it out; see :mod:`utils.metrics.coco`).
     """
-    if not isinstance(method, str) or method not in AP_METHODS:
-        raise ValueError(f"method must be one of {AP_METHODS}, got {method!r}")
+    choice(method, "method", AP_METHODS)
     recall, precision, has_gt = _curve(recall, precision)
     if not has_gt:
         return float("nan")

@@ -45,12 +45,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from utils._ragged import concat_ranges, ranks_in_groups
+from utils._validate import integer, number
 from utils.metrics._validate import (
     area_bounds,
     flag_array,
     index_array,
     instance,
-    integer,
+    pair_table,
     positive_ints,
     real_array,
     record_boxes,
@@ -60,7 +62,6 @@ from utils.metrics._validate import (
     same_length,
     same_lengths,
     sorted_ids,
-    unit_number,
     xywh_boxes,
 )
 
@@ -202,21 +203,13 @@ def load_coco(gt, dt):
     return gt_table, dt_table
 
 
-def _ragged_arange(count):
-    """0, 1, ..., count[i] - 1 for each group i, concatenated (np.arange per group, without a Python loop).
-    Shapes: ``(n,)`` group sizes -> ``(count.sum(),)`` ints.
-    Why: rows stored group after group get their position within the group (a rank, a column, an offset)."""
-    count = np.asarray(count, dtype=np.int64)
-    return np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-
-
 def _rank_within_groups(*keys):
     """Position of each row within its run of equal ``keys`` (the rows are sorted by the keys).
     Shapes: key columns ``(D,)`` each -> ``(D,)`` ints 0, 1, ... restarting at every new key.
     Why: sorted by (image, category, -score), it is the rank by score that ``maxDets`` caps."""
     keys = np.stack(keys)  # (k, D)
     starts = np.flatnonzero(np.r_[True, (keys[:, 1:] != keys[:, :-1]).any(axis=0)])  # first row of each run
-    return _ragged_arange(np.diff(np.r_[starts, keys.shape[1]]))
+    return ranks_in_groups(np.diff(np.r_[starts, keys.shape[1]]))
 
 
 def rank_detections(dt, max_det=100):
@@ -226,7 +219,7 @@ def rank_detections(dt, max_det=100):
     Returns a new :class:`Detections` with ``rank`` = 0, 1, ... within each (image, category).
     """
     instance(dt, "dt", Detections, _TABLE)
-    max_det = integer(max_det, "max_det", minimum=1)
+    max_det = integer(max_det, "max_det", low=1)
     order = np.lexsort((-dt.score, dt.category, dt.image))
     dt = dt.take(order)
     dt.rank = _rank_within_groups(dt.image, dt.category)
@@ -285,11 +278,11 @@ def pair_ious(gt, dt):
     n_cat = len(gt.category_ids)
     g_key = gt.image * n_cat + gt.category  # (G,) one key per (image, category)
     d_key = dt.image * n_cat + dt.category  # (D,)
-    g_order = np.argsort(g_key, kind="stable")
-    start = np.searchsorted(g_key[g_order], d_key, side="left")
-    count = np.searchsorted(g_key[g_order], d_key, side="right") - start  # (D,) ground truths per detection
-    det = np.repeat(np.arange(len(d_key)), count)  # (P,)
-    gt_index = g_order[start[det] + _ragged_arange(count)]  # (P,) the group's ground truths, in annotation order
+    g_order = np.argsort(g_key, kind="stable")  # ground truth grouped by key, annotation order within a group
+    start = np.searchsorted(g_key[g_order], d_key, side="left")  # (D,) where each detection's group begins
+    end = np.searchsorted(g_key[g_order], d_key, side="right")
+    det = np.repeat(np.arange(len(d_key)), end - start)  # (P,)
+    gt_index = g_order[concat_ranges(start, end)]  # (P,) each detection's group of ground truths
     iou = coco_box_iou(dt.box[det], gt.box[gt_index], gt.crowd[gt_index])
     return det, gt_index, iou
 
@@ -332,7 +325,7 @@ def match_image(dt_box, dt_score, gt_box, gt_crowd, gt_ignore, iou_threshold=0.5
         its box area is outside the range, see :func:`label_detections`).
     """
     dt_box, gt_box = xywh_boxes(dt_box, "dt_box"), xywh_boxes(gt_box, "gt_box")
-    dt_score, t = real_array(dt_score, "dt_score"), unit_number(iou_threshold, "iou_threshold")
+    dt_score, t = real_array(dt_score, "dt_score"), number(iou_threshold, "iou_threshold", 0.0, 1.0)
     gt_crowd, gt_ignore = flag_array(gt_crowd, "gt_crowd"), flag_array(gt_ignore, "gt_ignore")
     same_length("dt_box", dt_box, "dt_score", dt_score)
     same_lengths(gt_box=gt_box, gt_crowd=gt_crowd, gt_ignore=gt_ignore)
@@ -364,7 +357,7 @@ def _candidate_table(det, gt_index, iou):
     Shapes: ``(P,)`` pairs sorted by detection -> ``(n,)`` detections, ``(n, C)`` indices and IoUs (-1 pads).
     Why: the detections of one rank then take their matches in one vectorised step, row by row."""
     cand_det, count = np.unique(det, return_counts=True)
-    row, col = np.repeat(np.arange(len(cand_det)), count), _ragged_arange(count)
+    row, col = np.repeat(np.arange(len(cand_det)), count), ranks_in_groups(count)
     cand_gt = np.full((len(cand_det), count.max(initial=0)), -1)
     cand_iou = np.full(cand_gt.shape, -1.0)
     cand_gt[row, col], cand_iou[row, col] = gt_index, iou
@@ -375,19 +368,6 @@ def _check_ranked(dt):
     instance(dt, "dt", Detections, _TABLE)
     if dt.rank is None:
         raise ValueError("dt must be ranked: pass it through rank_detections first (dt.rank is None)")
-
-
-def _check_pairs(pairs, D, G):
-    """``pairs`` as :func:`pair_ious` returns them: three ``(P,)`` arrays, ``det`` sorted, indices in range."""
-    if not isinstance(pairs, (tuple, list)) or len(pairs) != 3:
-        raise TypeError(f"pairs must be the (det, gt_index, iou) triple from pair_ious, got {type(pairs).__name__}")
-    det = index_array(pairs[0], "pairs' det", hi=D)
-    gt_index = index_array(pairs[1], "pairs' gt_index", hi=G)
-    iou = real_array(pairs[2], "pairs' iou", lo=0.0)  # no upper bound: rounding can put an IoU above 1
-    same_lengths(det=det, gt_index=gt_index, iou=iou)
-    if (np.diff(det) < 0).any():
-        raise ValueError("pairs' det must be sorted (pairs grouped by detection, as pair_ious returns them)")
-    return det, gt_index, iou
 
 
 def match_detections(dt, pairs, gt_ignore, gt_crowd, iou_thresholds=IOU_THRESHOLDS):
@@ -411,7 +391,7 @@ def match_detections(dt, pairs, gt_ignore, gt_crowd, iou_thresholds=IOU_THRESHOL
     gt_ignore, gt_crowd = flag_array(gt_ignore, "gt_ignore", ndim=2), flag_array(gt_crowd, "gt_crowd")
     same_length("gt_crowd", gt_crowd, "gt_ignore's rows", gt_ignore.T)
     A, G = gt_ignore.shape
-    det, gt_index, iou = _check_pairs(pairs, len(dt.score), G)
+    det, gt_index, iou = pair_table(pairs, len(dt.score), G)
     iou_thresholds = real_array(iou_thresholds, "iou_thresholds", lo=0.0, hi=1.0)
     T, D = len(iou_thresholds), len(dt.score)
     matched = np.full((A, T, D), -1)
