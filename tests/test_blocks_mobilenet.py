@@ -115,3 +115,45 @@ def test_separable_checker():
     assert check_separable_flops(lambda c_in, c_out, k, h, w: 2 * (c_in * k * k + c_in * c_out) * h * w).passed
     report = check_separable_flops(lambda c_in, c_out, k, h, w: (c_in * k * k + c_in * c_out) * h * w)
     assert not report.passed
+
+
+def test_mobilenet_v1_cost_reproduces_table_4():
+    """V1 paper, Table 4: 569M mult-adds and 4.2M parameters; with standard convs 4866M and 29.3M."""
+    params, flops = M.mobilenet_v1_cost()
+    assert round(flops / 2e6) == 569 and round(params / 1e6, 1) == 4.2
+    params, flops = M.mobilenet_v1_cost(separable=False)
+    assert abs(flops / 2e6 - 4866) < 2 and round(params / 1e6, 1) == 29.3
+
+
+@pytest.mark.parametrize("c, size", [(32, 112), (128, 56), (512, 14), (1024, 7)])
+def test_depthwise_intensity_is_about_k2_over_bytes(c, size):
+    # 2 k^2 FLOPs per output value; one value read and one written (weights are negligible)
+    ai = M.arithmetic_intensity(c, c, 3, size, size, groups=c)
+    assert 2.0 < ai <= 9 / 4
+    assert M.arithmetic_intensity(c, c, 3, size, size, groups=c, bytes_per_value=2) == pytest.approx(2 * ai)
+
+
+def test_intensity_by_hand_and_roofline():
+    # 1x1 conv 64 -> 64 on 10x10: 2*64*64*100 FLOPs; (64*100 + 64*64 + 64*100) float32 values moved
+    assert M.arithmetic_intensity(64, 64, 1, 10, 10) == pytest.approx(2 * 64 * 64 * 100 / (4 * (6400 + 4096 + 6400)))
+    assert M.roofline(2.0, 15e12, 900e9) == pytest.approx(1.8e12)  # memory-bound
+    assert M.roofline(100.0, 15e12, 900e9) == 15e12  # compute-bound
+
+
+def test_architecture_diagrams_draw():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from utils.plotting.architectures_mobile import draw_inverted_residual, draw_mbconv, draw_separable_conv
+
+    for draw in (draw_separable_conv, draw_inverted_residual, draw_mbconv):
+        fig, ax = plt.subplots()
+        d = draw(ax)
+        assert len(ax.patches) >= 5 and d.nodes
+        plt.close(fig)
+    fig, ax = plt.subplots()
+    d = draw_mbconv(ax, drop_path=False)
+    assert "drop" not in d.nodes and "mul" in d.nodes
+    plt.close(fig)

@@ -54,6 +54,52 @@ def separable_ratio(c_out, k):
     return 1 / c_out + 1 / k ** 2
 
 
+#: MobileNetV1's 13 depthwise-separable layers (paper, Table 1): ``(C_in, C_out, stride, input size)``.
+#: Table 1 prints "s2" for the last depthwise layer, but its input and output are both 7 x 7: stride 1.
+V1_LAYERS = ((32, 64, 1, 112), (64, 128, 2, 112), (128, 128, 1, 56), (128, 256, 2, 56), (256, 256, 1, 28),
+             (256, 512, 2, 28)) + ((512, 512, 1, 14),) * 5 + ((512, 1024, 2, 14), (1024, 1024, 1, 7))
+
+
+def mobilenet_v1_cost(separable=True, num_classes=1000):
+    """``(params, FLOPs)`` of MobileNetV1 1.0-224 from its layer table, or of the same net with standard 3x3 convs.
+
+    Stem 3x3 conv 3 -> 32 (stride 2), the 13 layers of :data:`V1_LAYERS`, global pooling and the classifier;
+    no BatchNorm parameters (the paper does not count them). The paper's Table 4 compares the two versions.
+    """
+    params, flops = standard_conv_cost(3, 32, 3, 112, 112)
+    for c_in, c_out, stride, size in V1_LAYERS:
+        cost = separable_conv_cost if separable else standard_conv_cost
+        p, f = cost(c_in, c_out, 3, size // stride, size // stride)
+        params, flops = params + p, flops + f
+    return params + 1024 * num_classes + num_classes, flops + 2 * 1024 * num_classes
+
+
+# --- FLOPs per byte: why a depthwise conv is memory-bound -----------------------------------------
+
+def arithmetic_intensity(c_in, c_out, k, h, w, groups=1, bytes_per_value=4):
+    """FLOPs per byte of memory traffic of a stride-1 ``'same'`` ``k x k`` conv on an ``h x w`` map.
+
+    The traffic is the least any implementation can move: read the input ``(C_in, h, w)`` and the weights once,
+    write the output ``(C_out, h, w)`` once (``bytes_per_value = 4`` for float32, 2 for float16). Real kernels
+    move more, so this is an upper bound on the intensity. For a depthwise conv (``groups = C_in = C_out``) it
+    tends to ``k^2 / bytes_per_value`` (2.25 for 3x3 in float32) whatever the layer's size: ``2 k^2`` FLOPs for
+    every value read and written. For a 1x1 conv it grows with the channels: ``2 C_in C_out / (bytes_per_value
+    (C_in + C_out))`` when the map is large.
+    """
+    flops = conv2d_flops(c_in, c_out, k, h, w, groups=groups)
+    values = c_in * h * w + conv2d_params(c_in, c_out, k, groups=groups) + c_out * h * w
+    return flops / (bytes_per_value * values)
+
+
+def roofline(intensity, peak_flops, bandwidth):
+    """Attainable FLOP/s under the roofline model (Williams et al. 2009): ``min(peak, intensity * bandwidth)``.
+
+    ``intensity`` in FLOPs per byte, ``peak_flops`` in FLOP/s, ``bandwidth`` in bytes/s. Below the ridge point
+    ``peak / bandwidth`` a kernel is memory-bound: it cannot use more than ``intensity * bandwidth`` FLOP/s.
+    """
+    return min(peak_flops, intensity * bandwidth)
+
+
 # --- blocks ------------------------------------------------------------------------------------------
 
 class DepthwiseSeparable(nn.Module):

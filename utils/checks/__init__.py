@@ -21,3 +21,5 @@ from utils.checks.losses import check_focal_loss
 from utils.checks.nms import check_nms
 from utils.checks.vit import check_patchify, check_multi_head_attention
 from utils.checks.repvgg import check_fuse_repvgg_block
+from utils.checks.mobilenet import check_depthwise_separable
+from utils.checks.efficientnet import check_drop_path
