@@ -149,7 +149,8 @@ def test_precision_recall_empty_and_no_ground_truth():
 def test_precision_envelope_valid(precision):
     envelope = call_unchanged(ap.precision_envelope, precision)
     assert envelope.shape == precision.shape
-    assert (envelope >= precision).all() and (np.diff(envelope) <= 0).all() and ((envelope >= 0) & (envelope <= 1)).all()
+    assert (envelope >= precision).all() and (np.diff(envelope) <= 0).all()
+    assert ((envelope >= 0) & (envelope <= 1)).all()
 
 
 def test_precision_envelope_rejects():

@@ -1,9 +1,9 @@
 """Input checks for :mod:`utils.metrics` (private; the teaching code calls them in one line each).
 
-The metrics-specific ones: arrays of flags, indices and xywh boxes, and the fields of COCO JSON records; scalars
-use the library-wide :mod:`utils._validate`. Every check raises ``TypeError`` (not a number, not the expected kind of object) or ``ValueError`` (wrong
-shape, NaN, out of range) with a message that starts with the argument's name, so a learner sees at once
-which argument is wrong and what was expected.
+The metrics-specific ones: arrays of numbers, flags, indices and xywh boxes, and the fields of COCO JSON
+records; scalars use the library-wide :mod:`utils._validate`. Every check raises ``TypeError`` (not a number,
+not the expected kind of object) or ``ValueError`` (wrong shape, NaN, out of range) with a message that starts
+with the argument's name, so a learner sees at once which argument is wrong and what was expected.
 """
 
 import numbers
