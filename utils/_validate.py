@@ -66,7 +66,10 @@ def array(value, name, ndim=None, low=None, high=None, *, low_open=False, high_o
     """
     if value is None or isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be an array of numbers, got {value!r}")
-    x = np.asarray(value)
+    try:
+        x = np.asarray(value)
+    except (ValueError, TypeError) as error:  # ragged nested lists
+        raise ValueError(f"{name} must be an array of numbers: {error}") from None
     if x.dtype.kind not in "iuf":
         raise ValueError(f"{name} must hold real numbers, got dtype {x.dtype}")
     if ndim is not None and x.ndim not in np.atleast_1d(ndim):

@@ -79,6 +79,7 @@ def js_divergence(p, q, dx=1.0):
     """
     p, q = _densities(p, q, ("p", "q"))
     m = p / 2 + q / 2  # (p + q) / 2, which could overflow
+    m = np.where(m > 0, m, np.maximum(p, q))  # half the smallest subnormal rounds to 0; m is 0 only where p = q = 0
     return 0.5 * kl_divergence(p, m, dx) + 0.5 * kl_divergence(q, m, dx)
 
 
@@ -247,11 +248,12 @@ def mlp(in_dim, out_dim, hidden=64, depth=2):
 
 
 def _as_data(data, name="data"):
-    data = _validate.array(data, name, ndim=(1, 2)).astype(np.float32)
+    big = float(np.finfo(np.float32).max)  # the models are float32: larger values would become inf
+    data = _validate.array(data, name, ndim=(1, 2), low=-big, high=big).astype(np.float32)
     if data.ndim == 1:
         data = data[:, None]  # (N,) -> (N, 1)
-    if data.shape[0] == 0 or not np.isfinite(data).all():
-        raise ValueError(f"{name} must be a non-empty (N,) or (N, d) array of float32 numbers, got shape {data.shape}")
+    if data.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty (N,) or (N, d) array, got shape {data.shape}")
     return torch.from_numpy(data)
 
 
