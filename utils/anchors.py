@@ -412,7 +412,8 @@ def genetic_refine(wh, anchors, thr=4.0, generations=1000, mutation_prob=0.9, si
         if f > best_f:
             best_k, best_f = candidate, f
         history.append(best_f)
-    return best_k[np.argsort(best_k.prod(axis=1), kind="stable")], np.array(history)
+    (scaled,), _, _ = _upcast(best_k)  # areas of sizes near 1e154 would overflow
+    return best_k[np.argsort(scaled.prod(axis=1), kind="stable")], np.array(history)
 
 
 def yolov5_autoanchor(wh, k, thr=4.0, generations=1000, seed=0):

@@ -280,7 +280,7 @@ def _diou_iou(first, second, eps):
     x1a, y1a, x2a, y2a = first
     x1b, y1b, x2b, y2b = second
     centre_dist_sq = ((x1a + x2a) / 2 - (x1b + x2b) / 2) ** 2 + ((y1a + y2a) / 2 - (y1b + y2b) / 2) ** 2  # rho^2
-    return iou - centre_dist_sq / diagonal_sq, iou
+    return iou - _safe_divide(centre_dist_sq, diagonal_sq), iou  # c^2 = 0 (eps = 0, one point): no penalty
 
 
 def distance_box_iou(boxes1, boxes2, eps=1e-7):
@@ -314,5 +314,5 @@ def complete_box_iou(boxes1, boxes2, eps=1e-7):
     angle1 = np.arctan2(x2a - x1a, y2a - y1a)  # (N, 1)
     angle2 = np.arctan2(x2b - x1b, y2b - y1b)  # (M,)
     v = (4 / np.pi**2) * (angle1 - angle2) ** 2
-    alpha = v / (1 - iou + v + eps)
+    alpha = _safe_divide(v, 1 - iou + v + eps)  # 0 / 0 only for identical boxes with eps = 0: no penalty
     return (diou - alpha * v).astype(dtype, copy=False)

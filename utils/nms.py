@@ -182,11 +182,12 @@ def offset_boxes(boxes, labels, dtype=np.float64):
     fit ``dtype`` at all.
     """
     try:
-        dtype = np.dtype(dtype)
+        float_dtype = np.dtype(dtype) if dtype is not None else None  # np.dtype(None) would be float64
     except TypeError:
-        raise TypeError(f"dtype must be a float dtype such as np.float64, got {dtype!r}") from None
-    if dtype.kind != "f":
-        raise TypeError(f"dtype must be a float dtype such as np.float64, got {dtype}")
+        float_dtype = None
+    if float_dtype is None or float_dtype.kind != "f":
+        raise TypeError(f"dtype must be a float dtype such as np.float64, got {dtype!r}")
+    dtype = float_dtype
     boxes = as_boxes(boxes, "boxes")
     labels = _check_labels(labels, len(boxes))
     if len(boxes) == 0:
