@@ -145,14 +145,17 @@ def conv_density(channels, kernel_size, size=28, batch=1, threads=1, repeat=10, 
     quantity RepVGG's table 1 reports (there on a GPU). ``channels -> channels``, stride 1, ``'same'``
     padding, a ``(batch, channels, size, size)`` float32 input, no gradient, ``threads`` CPU threads
     (one thread is the stable measurement on a shared machine; torch's setting is restored afterwards).
-    The time is the best of ``rounds`` medians of ``repeat`` calls: load only ever slows a run down.
+    The time is the fastest of ``repeat * rounds`` single calls after ``warmup`` calls: load on a shared
+    machine only ever slows a call down, so the fastest call estimates the hardware (a median would
+    measure the load as well).
     """
     x = torch.randn(batch, channels, size, size)
     conv = nn.Conv2d(channels, channels, kernel_size, padding=kernel_size // 2, bias=False).eval()
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        seconds = min(latency(conv, x, repeat=repeat, warmup=warmup) for _ in range(rounds))
+        latency(conv, x, repeat=1, warmup=warmup)
+        seconds = min(latency(conv, x, repeat=1, warmup=0) for _ in range(repeat * rounds))
     finally:
         torch.set_num_threads(previous)
     return batch * conv2d_flops(channels, channels, kernel_size, size, size) / seconds / 1e9
