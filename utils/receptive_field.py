@@ -115,7 +115,8 @@ def measured_receptive_field(model, input_size, in_channels=3, unit=None):
 
     Args:
         model: a torch module mapping ``(1, in_channels, H, W)`` to ``(1, C, h, w)`` (or a callable).
-            Its weights are replaced by :func:`positive_copy` first; the original is not changed.
+            Its weights are replaced by :func:`positive_copy` first; the original is not changed. Max pooling
+            passes the gradient to one input per window, so it measures less than the formula's field.
         input_size: ``H`` or ``(H, W)``: make it larger than the field, or the field is cut at the border.
         unit: ``(row, col)`` of the output unit; default the centre unit.
 
