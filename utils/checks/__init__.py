@@ -23,3 +23,5 @@ from utils.checks.vit import check_patchify, check_multi_head_attention
 from utils.checks.repvgg import check_fuse_repvgg_block
 from utils.checks.mobilenet import check_depthwise_separable
 from utils.checks.efficientnet import check_drop_path
+from utils.checks.resnet import check_basic_block, check_bottleneck
+from utils.checks.resnext import check_grouped_conv
