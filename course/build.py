@@ -45,7 +45,8 @@ def questions(nb):
     """``[(question, answer_markdown)]`` from ``**Q: ...**`` lines followed by a folded answer."""
     section = interview_section(nb)
     pattern = re.compile(
-        r"^\*\*Q: (?P<q>.+?)\*\*\s*<details><summary>Answer</summary>(?P<a>.*?)</details>", re.MULTILINE | re.DOTALL
+        r"^\*\*(?:Q|Follow-up)(?: \[(?:warm-up|core|deep)\])?: (?P<q>.+?)\*\*\s*<details><summary>Answer</summary>(?P<a>.*?)</details>",
+        re.MULTILINE | re.DOTALL
     )
     return [(m.group("q").strip(), m.group("a").strip()) for m in pattern.finditer(section)]
 

@@ -67,7 +67,8 @@ def test_anatomy(notebook):
     text = markdown(nb)
     assert re.search(r"^## Interview questions", text, re.MULTILINE), f"{path.name}: no Interview questions section"
     section = text.split("## Interview questions", 1)[1]
-    questions = re.findall(r"^\*\*Q: ", section, re.MULTILINE)
+    # "**Q [core]: ...**" and "**Follow-up [deep]: ...**" (the level is optional in the old format "**Q: ...**")
+    questions = re.findall(r"^\*\*(?:Q|Follow-up)(?: \[(?:warm-up|core|deep)\])?: ", section, re.MULTILINE)
     assert len(questions) >= 6, f"{path.name}: {len(questions)} interview questions, want at least 6"
     assert section.count("<details>") >= len(questions), f"{path.name}: fold every answer in <details>"
     assert re.search(r"^## Exercise", text, re.MULTILINE), f"{path.name}: no Exercise section"
