@@ -108,13 +108,16 @@ class Diagram:
 
     def skip(self, a, b, text=None, side="right", offset=0.5, color="#1f77b4"):
         """A shortcut drawn around the nodes in between: out of ``a``'s ``side``, along a straight lane ``offset``
-        units beyond the wider of the two nodes, into ``b``'s same side. ``text`` labels the lane."""
+        units beyond every node it passes, into ``b``'s same side. ``text`` labels the lane."""
         na, nb = self.nodes[a], self.nodes[b]
         sign = 1 if side == "right" else -1
+        low, high = sorted((na.y, nb.y))
+        # Keep clear of every node (and group frame) the lane passes, not only of the two it joins.
+        passed = [n for n in self.nodes.values() if n.y + n.h / 2 >= low and n.y - n.h / 2 <= high]
         if side == "right":
-            lane = max(na.x + na.w / 2, nb.x + nb.w / 2) + offset
+            lane = max(n.x + n.w / 2 for n in passed) + offset
         else:
-            lane = min(na.x - na.w / 2, nb.x - nb.w / 2) - offset
+            lane = min(n.x - n.w / 2 for n in passed) - offset
         p, q = na.side(side), nb.side(side)
         kw = dict(color=color, lw=1.3, zorder=1)
         self.ax.plot([p[0], lane, lane], [p[1], p[1], q[1]], solid_capstyle="round", **kw)
