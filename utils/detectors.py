@@ -138,7 +138,8 @@ def cells_covered(size, stride, offset=0.0):
         return 0
     if not math.isfinite((abs(offset) + size) / stride):
         raise ValueError(f"size and offset are too large for stride {stride}: the cell count overflows")
-    per_axis = math.ceil((offset + size) / stride) - math.floor(offset / stride)
+    # at least 1: offset + size rounds to offset for a size far below offset's precision
+    per_axis = max(1, math.ceil((offset + size) / stride) - math.floor(offset / stride))
     return int(per_axis) ** 2
 
 
