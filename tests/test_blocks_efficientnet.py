@@ -205,3 +205,14 @@ def test_mbconv_training_drops_whole_branches_per_sample():
         out = block(x)
     passed_through = torch.tensor([torch.equal(o, i) for o, i in zip(out, x)])
     assert 10 < passed_through.sum() < 54  # about half the samples skip the branch entirely
+
+
+@pytest.mark.parametrize("c_in, c_out, t, k, s, h", [(32, 16, 1, 3, 1, 16), (16, 24, 6, 3, 2, 16),
+                                                     (40, 40, 6, 5, 1, 7), (24, 40, 6, 5, 2, 9)])
+def test_mbconv_flops_match_the_counter(c_in, c_out, t, k, s, h):
+    from utils.cost import count_flops
+
+    block = E.MBConv(c_in, c_out, t, k, s).eval()
+    flops, h_out = E.mbconv_flops(c_in, c_out, t, k, s, h)
+    assert flops == count_flops(block, torch.zeros(1, c_in, h, h))
+    assert h_out == block(torch.zeros(1, c_in, h, h)).shape[-1]

@@ -239,6 +239,23 @@ class EfficientNet(nn.Module):
         return self.classifier(x.mean((2, 3)))  # (B, num_classes)
 
 
+def mbconv_flops(c_in, c_out, expand_ratio, kernel_size, stride, h):
+    """Forward FLOPs of one :class:`MBConv` on an ``h x h`` input; returns ``(FLOPs, h_out)``.
+
+    Expand (1x1, at the input size), depthwise ``k x k`` (the stride lands here, so it and everything after run at
+    ``h_out = ceil(h / stride)``), SE (two 1x1 convs on a ``1 x 1`` map: almost free) and project (1x1).
+    Multiply-add = 2 FLOPs; BN, activations and the SE multiplication are not counted (as ``FlopCounterMode``).
+    """
+    c_mid = make_divisible(c_in * expand_ratio)
+    flops = conv2d_flops(c_in, c_mid, 1, h, h) if c_mid != c_in else 0  # expand
+    h_out = (h + stride - 1) // stride
+    flops += conv2d_flops(c_mid, c_mid, kernel_size, h_out, h_out, groups=c_mid)  # depthwise
+    c_sq = max(1, int(c_in * 0.25))
+    flops += conv2d_flops(c_mid, c_sq, 1, 1, 1) + conv2d_flops(c_sq, c_mid, 1, 1, 1)  # SE on (B, C, 1, 1)
+    flops += conv2d_flops(c_mid, c_out, 1, h_out, h_out)  # project
+    return flops, h_out
+
+
 def efficientnet_flops(w=1.0, d=1.0, resolution=B0_RESOLUTION, num_classes=1000, stages=B0_STAGES):
     """Forward FLOPs of :class:`EfficientNet` on one ``resolution x resolution`` image, from the layer shapes.
 
@@ -252,16 +269,9 @@ def efficientnet_flops(w=1.0, d=1.0, resolution=B0_RESOLUTION, num_classes=1000,
     for t, k, s, c_in, c_out, n in stages:
         c_in, c_out = round_filters(c_in, w), round_filters(c_out, w)
         for j in range(round_repeats(n, d)):
-            c_b = c_in if j == 0 else c_out
-            c_mid = make_divisible(c_b * t)
-            if c_mid != c_b:
-                flops += conv2d_flops(c_b, c_mid, 1, h, h)  # expand
-            if j == 0:
-                h = (h + s - 1) // s
-            flops += conv2d_flops(c_mid, c_mid, k, h, h, groups=c_mid)  # depthwise
-            c_sq = max(1, int(c_b * 0.25))
-            flops += conv2d_flops(c_mid, c_sq, 1, 1, 1) + conv2d_flops(c_sq, c_mid, 1, 1, 1)  # SE on (B, C, 1, 1)
-            flops += conv2d_flops(c_mid, c_out, 1, h, h)  # project
+            # a stage's first block changes channels and stride; the repeats are c_out -> c_out, stride 1
+            block, h = mbconv_flops(c_in if j == 0 else c_out, c_out, t, k, s if j == 0 else 1, h)
+            flops += block
     c_last = round_filters(stages[-1][4], w)
     flops += conv2d_flops(c_last, 4 * c_last, 1, h, h)  # head
     return flops + linear_flops(4 * c_last, num_classes)
