@@ -426,14 +426,14 @@ def test_generators_are_deterministic():
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(1, 6), st.integers(0, 12), st.data())
-def test_searchsorted_rows_equals_a_loop(rows, n, data):
-    from utils.metrics.coco import _searchsorted_rows
+def test_nth_true_equals_searchsorted_of_the_running_count(rows, n, data):
+    """The c-th True of a row is where its running count first reaches c (np.searchsorted, side="left")."""
+    from utils.metrics.coco import _nth_true
 
-    a = np.sort(np.array(data.draw(st.lists(st.integers(0, 15), min_size=rows * n, max_size=rows * n)),
-                         dtype=np.int64).reshape(rows, n), axis=1)
-    v = np.array(data.draw(st.lists(st.integers(0, 20), min_size=rows * 4, max_size=rows * 4)), dtype=np.int64).reshape(rows, 4)
-    expected = np.stack([np.searchsorted(a[i], v[i], side="left") for i in range(rows)])
-    np.testing.assert_array_equal(_searchsorted_rows(a, v), expected)
+    flags = np.array(data.draw(st.lists(st.booleans(), min_size=rows * n, max_size=rows * n)), bool).reshape(rows, n)
+    c = np.array(data.draw(st.lists(st.integers(0, n + 2), min_size=rows * 4, max_size=rows * 4))).reshape(rows, 4)
+    expected = np.stack([np.searchsorted(np.cumsum(flags[i]), c[i], side="left") for i in range(rows)])
+    np.testing.assert_array_equal(_nth_true(flags, c), np.minimum(expected, n))
 
 
 def test_plotting_helpers_draw_and_return_the_ap():

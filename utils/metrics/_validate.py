@@ -188,41 +188,51 @@ def _is_real(v):
     return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) and bool(np.isfinite(v))
 
 
-def _all_types(values, test):
-    """``test`` holds for one value of each type in ``values`` (a fast pre-check: one call per type)."""
-    return all(test(t) for t in set(map(type, values)))
+def _as_array(values):
+    """``np.array(values)``, or an empty object array when numpy cannot build one (ragged, too large)."""
+    try:
+        return np.array(values)
+    except (ValueError, TypeError, OverflowError):
+        return np.array([], dtype=object)
+
+
+def _has_bools(values):
+    """A bool among numbers (numpy would read True as 1): one ``type`` per value, the cheapest full check."""
+    types = set(map(type, values))
+    return bool in types or np.bool_ in types
 
 
 def record_ids(records, key, name):
     """The integer field ``key`` of every record as an int64 array; 2.9, "3", True and None are refused."""
     values = field(records, key, name)
-    if not _all_types(values, lambda t: issubclass(t, numbers.Integral) and not issubclass(t, (bool, np.bool_))):
+    ids = _as_array(values)
+    if len(values) and (ids.dtype.kind not in "iu" or ids.shape != (len(values),) or _has_bools(values)):
         _first_bad(values, name, key, _is_int, "an integer", records)
-    return np.array(values, dtype=np.int64).reshape(-1)
+    return ids.astype(np.int64).reshape(-1)
 
 
 def record_numbers(records, key, name, lo=-np.inf):
-    """The number field ``key`` of every record as a float64 array: finite, ``>= lo`` (no bools, no strings)."""
+    """The number field ``key`` of every record as a float64 array: finite, ``>= lo`` (no bools, strings, None)."""
     values = field(records, key, name)
-    arr = None
-    if _all_types(values, lambda t: issubclass(t, numbers.Real) and not issubclass(t, (bool, np.bool_))):
-        arr = np.array(values, dtype=np.float64).reshape(-1)
-    if arr is None or not np.isfinite(arr).all() or (arr < lo).any():
+    arr = _as_array(values)
+    if len(values) and (arr.dtype.kind not in "iuf" or arr.shape != (len(values),) or not np.isfinite(arr).all()
+                        or (arr < lo).any() or _has_bools(values)):
         _first_bad(values, name, key, lambda v: _is_real(v) and v >= lo,
                    "a finite number" + (f" >= {lo:g}" if lo > -np.inf else ""), records, type_ok=_is_number)
-    return arr
+    return arr.astype(np.float64).reshape(-1)
 
 
 def record_flags(records, key, name, default=0):
     """The 0/1 field ``key`` (for example ``iscrowd``, ``default`` when missing) of every record as bools."""
     values = field(records, key, name, default, required=False)
+    arr = _as_array(values)
 
     def ok(v):
         return isinstance(v, numbers.Real) and v in (0, 1)
 
-    if not (_all_types(values, lambda t: issubclass(t, numbers.Real)) and np.isin(values, (0, 1)).all()):
-        _first_bad(values, name, key, ok, "0 or 1", records, type_ok=_is_number)
-    return np.array(values, dtype=bool).reshape(-1)
+    if len(values) and (arr.dtype.kind not in "biuf" or arr.shape != (len(values),) or not np.isin(arr, (0, 1)).all()):
+        _first_bad(values, name, key, ok, "0 or 1", records, type_ok=lambda v: isinstance(v, numbers.Real))
+    return arr.astype(bool).reshape(-1)
 
 
 def record_boxes(records, key, name):
@@ -237,10 +247,7 @@ def record_boxes(records, key, name):
 
     if not values:
         return np.zeros((0, 4))
-    try:
-        boxes = np.array(values)  # no dtype: a string or None in a box leaves a non-number dtype behind
-    except (ValueError, TypeError):  # ragged
-        boxes = np.zeros((0, 0))
+    boxes = _as_array(values)  # no dtype: a string or None in a box leaves a non-number dtype behind
     if boxes.dtype.kind not in "iuf" or boxes.shape != (len(values), 4):
         _first_bad(values, name, key, ok, "[x, y, w, h]: four finite numbers", records, type_ok=four_numbers)
     boxes = boxes.astype(np.float64)

@@ -437,15 +437,16 @@ def label_detections(dt, matched, gt_ignore, area_ranges=AREA_RANGES):
     return is_matched & ~ignore, ~is_matched & ~ignore
 
 
-def _searchsorted_rows(a, v):
-    """``np.searchsorted(a[i], v[i], side="left")`` for every row ``i``, in one call.
-    Shapes: ``(rows, n)`` sorted non-negative ints and ``(rows, m)`` non-negative ints -> ``(rows, m)`` in [0, n].
-    Why: shifting row ``i`` by ``i * step`` (``step`` above every value) keeps the rows apart in one sorted array."""
-    rows, n = a.shape
-    step = max(a.max(initial=0), v.max(initial=0)) + 1
-    shift = np.arange(rows)[:, None] * step
-    flat = np.searchsorted((a + shift).ravel(), (v + shift).ravel(), side="left").reshape(v.shape)
-    return flat - np.arange(rows)[:, None] * n  # position within the row; n = past its end
+def _nth_true(flags, c):
+    """Index of the ``c``-th True of each row (index 0 for ``c = 0``; ``n``, past the end, if the row has fewer).
+    Shapes: ``(rows, n)`` bools and ``(rows, m)`` counts -> ``(rows, m)`` ints in [0, n].
+    Why: down a ranked list, ``TP_n`` first reaches ``c`` at the c-th true positive: where recall reaches r."""
+    rows, n = flags.shape
+    count = flags.sum(axis=1)  # (rows,) Trues per row
+    col = np.r_[np.nonzero(flags)[1], n]  # the column of every True, row after row (then one padding entry)
+    start = np.cumsum(count) - count  # (rows,) where each row's Trues begin in col
+    nth = col[np.clip(start[:, None] + c - 1, 0, len(col) - 1)]  # (rows, m)
+    return np.where(c == 0, 0, np.where(c <= count[:, None], nth, n))
 
 
 def _recall_counts(n_pos, rec_thresholds):
@@ -507,14 +508,15 @@ def accumulate(dt, tp, fp, n_pos, max_dets=MAX_DETS, rec_thresholds=RECALL_THRES
         # A detection beyond maxDets counts as neither TP nor FP: it repeats the previous point of the
         # curve, which changes no reading of it (the same holds for ignored detections).
         within = rank[rows] < np.array(max_dets)[:, None]  # (M, n): inside maxDets of its image
-        tp_sum = np.cumsum(tp[:, None, :, rows] & within[None, :, None], axis=-1)  # (A, M, T, n) TP_n
-        fp_sum = np.cumsum(fp[:, None, :, rows] & within[None, :, None], axis=-1)
+        is_tp = tp[:, None, :, rows] & within[None, :, None]  # (A, M, T, n)
+        tp_sum = np.cumsum(is_tp, axis=-1, dtype=np.int32)  # TP_n (int32: exact, and faster than int64)
+        fp_sum = np.cumsum(fp[:, None, :, rows] & within[None, :, None], axis=-1, dtype=np.int32)
         if (tp_sum[..., -1] > n_pos[k][:, None, None]).any():
             raise ValueError(f"tp has more true positives in category index {k} than n_pos[{k}] = {n_pos[k]}")
         npos = np.maximum(n_pos[k], 1)[:, None, None, None]  # (A, 1, 1, 1); n_pos == 0 is masked below
         pr = tp_sum / (fp_sum + tp_sum + np.spacing(1))
         c_r = _recall_counts(n_pos[k], rec_thresholds)  # (A, R): recall reaches r when TP_n >= c_r
-        first = _searchsorted_rows(tp_sum.reshape(-1, n), np.repeat(c_r, M * T, axis=0)).reshape(A, M, T, R)
+        first = _nth_true(is_tp.reshape(-1, n), np.repeat(c_r, M * T, axis=0)).reshape(A, M, T, R)
         q = np.where(first < n, np.take_along_axis(_envelope(pr), np.minimum(first, n - 1), axis=-1), 0.0)
         precision[:, :, k] = np.where(has_gt[:, None], q.transpose(2, 3, 0, 1), -1.0)  # (T, R, A, M)
         recall[:, k] = np.where(has_gt[:, None], (tp_sum[..., -1] / npos[..., 0]).transpose(2, 0, 1), -1.0)
