@@ -161,8 +161,9 @@ def _inter_union(first, second):
 
 def _safe_divide(num, den):
     """``num / den``, with 0 where ``den == 0`` (the zero-area cases torchvision returns as NaN)."""
-    out = np.zeros_like(num)
-    np.divide(num, den, out=out, where=den > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = num / den
+    out[den == 0] = 0  # (areas are >= 0: den is never negative)
     return out
 
 
