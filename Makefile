@@ -12,7 +12,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # build on Linux (PyPI's Linux x86-64 wheel is the CUDA build). Empty: torch comes from PyPI like everything else.
 TORCH_INDEX ?=
 
-.PHONY: help install lab test unit nbval nbval-portable notebooks bench test-browser slides explore course clean
+.PHONY: help install lab test unit nbval nbval-portable notebooks bench test-browser site slides explore course clean
 
 help:
 	@echo "make lab        install (first time) and open JupyterLab on notebooks/"
@@ -21,6 +21,7 @@ help:
 	@echo "make nbval-portable  strict nbval as if on another processor (NB=... for one notebook)"
 	@echo "make bench      speed ratios against reference implementations"
 	@echo "make test-browser  drive the widgets in headless Chromium (JupyterLab, Voila, offline slides)"
+	@echo "make site       the course as an offline static website in site/ (open site/index.html)"
 	@echo "make slides     export offline slide decks to course/slides/ (open index.html)"
 	@echo "make explore    serve every notebook as an app (Voila, code hidden) on localhost"
 	@echo "make course     regenerate the question bank, errata and slide metadata from the notebooks"
@@ -50,7 +51,7 @@ unit: $(STAMP)
 # A real browser: headless Chromium (Debian's package) driven by Playwright against JupyterLab and Voila on
 # 127.0.0.1. Screenshots land in artifacts/browser/.
 CHROMIUM ?= /usr/bin/chromium
-test-browser: $(STAMP)
+test-browser: site
 	@test -x $(CHROMIUM) || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 		else echo "Chromium is missing: sudo apt-get install chromium (or set CHROMIUM=/path/to/chromium)"; exit 1; fi; }
@@ -75,15 +76,27 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
+# The course as a static website in site/ (Sphinx + MyST-NB + sphinx-book-theme, from the stored outputs; works
+# offline and from file://). SITE_LANGS="en zh" adds the Chinese edition in site/zh/ (needs notebooks/zh/).
+SITE_STAMP := $(VENV)/.installed-site
+SITE_LANGS ?= en
+$(SITE_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[site]"
+	touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(BIN)/python course/site/build_site.py --lang $(SITE_LANGS)
+
 # Offline reveal.js decks of every notebook in course/slides/ (assets fetched once from the npm registry).
 slides: $(STAMP)
 	$(BIN)/python course/slides.py
 
-# Every notebook as an app (code hidden, widgets live) with Voila on localhost; the landing page lists them.
+# Every notebook as an app (code hidden, widgets live) with Voila on localhost; the landing page lists the notebooks
+# by title in course order (course/site/voila/: a Voila config file and a tree template).
 EXPLORE_PORT ?= 8866
 explore: $(STAMP)
 	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(EXPLORE_PORT) \
-		--VoilaConfiguration.show_tracebacks=True
+		--Voila.config_file_paths=course/site/voila
 
 # Regenerate what the course layer derives from the notebooks (question bank, errata, slide metadata).
 course: $(STAMP)
