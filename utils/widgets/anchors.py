@@ -9,7 +9,7 @@ from utils import anchors as A
 from utils.data.sizes import coco_like_sizes
 from utils.plotting import CYCLE
 from utils.plotting.anchors import draw_anchor_rectangles, draw_size_clusters
-from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, int_slider, new_figure, pin_titles
+from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, freeze_ticks, int_slider, new_figure, pin_titles
 
 
 
@@ -69,5 +69,6 @@ def anchor_kmeans_explorer(wh=None, k=5, distance="iou"):
         }
 
     explorer = Explorer(controls, fig, draw, title="Anchor k-means: how many anchors, which distance")
-    freeze_axis_labels(axes[0, 0])  # the scatter's limits are fixed (the right panel's follow the anchors)
+    freeze_ticks(axes[0, 0])  # the scatter's limits are fixed (the right panel's follow the anchors)
+    freeze_axis_labels(axes[0, 0])
     return explorer

@@ -11,7 +11,7 @@ from torch import nn
 from utils.blocks.mobilenet import separable_conv_cost, separable_ratio, standard_conv_cost
 from utils.blocks.resnet import bottleneck_flops, bottleneck_params, deep_mlp, gradient_norms
 from utils.blocks.resnext import resnext_block_params, width_for_budget
-from utils.widgets.explorer import Explorer, int_slider, new_figure
+from utils.widgets.explorer import Explorer, freeze_axis_labels, freeze_ticks, int_slider, new_figure
 
 
 def _seeded_deep_mlp(depth, width, batchnorm, seed):
@@ -196,4 +196,7 @@ def separable_conv_explorer(c_in=32, c_out=64, k=3, size=56):
         point.set_data([c_out], [numbers["FLOPs ratio"]])
         return numbers
 
-    return Explorer(controls, fig, draw, title="Standard vs depthwise-separable convolution")
+    explorer = Explorer(controls, fig, draw, title="Standard vs depthwise-separable convolution")
+    freeze_ticks(ax_ratio)  # the ratio panel's limits never change (the bars' y axis follows the costs)
+    freeze_axis_labels(ax_ratio)
+    return explorer

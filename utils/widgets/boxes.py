@@ -4,7 +4,7 @@ import numpy as np
 
 from utils import boxes
 from utils.plotting.boxes import draw_iou_pair
-from utils.widgets.explorer import Explorer, clear_artists, new_figure, slider
+from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, freeze_ticks, new_figure, slider
 
 GROUND_TRUTH = np.array([30.0, 30.0, 70.0, 60.0])  # the fixed box, xyxy
 
@@ -41,4 +41,7 @@ def iou_explorer(cx=60.0, cy=55.0, w=40.0, h=30.0):
         draw_iou_pair(ax, GROUND_TRUTH, pred, title="ground truth (teal) vs prediction (orange)")
         return iou_family(GROUND_TRUTH, pred)
 
-    return Explorer(controls, fig, draw, title="IoU, GIoU, DIoU and CIoU of two boxes")
+    explorer = Explorer(controls, fig, draw, title="IoU, GIoU, DIoU and CIoU of two boxes")
+    freeze_ticks(ax)  # the canvas is always 100 x 100 px
+    freeze_axis_labels(ax)
+    return explorer

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import matplotlib.image
 import matplotlib.layout_engine
+import matplotlib.ticker
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
@@ -53,6 +54,24 @@ def freeze_axis_labels(*axes):
         for axis in (ax.xaxis, ax.yaxis):
             in_pixels = axis.label.get_transform().transform(axis.label.get_position())
             axis.set_label_coords(*ax.transAxes.inverted().transform(in_pixels))
+
+
+def freeze_ticks(*axes):
+    """Keep the ticks and tick labels of ``axes`` as they are now (fixed limits only; call it after the first render).
+
+    Each draw otherwise asks the tick locator and formatter again for the same positions and labels (for a log
+    axis, dozens of minor ticks); fixed ones give the same ticks, with none of that work.
+    """
+    for ax in axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            major, minor = axis.get_majorticklocs(), axis.get_minorticklocs()
+            labels, minor_labels = axis.major.formatter.format_ticks(major), axis.minor.formatter.format_ticks(minor)
+            offset = axis.major.formatter.get_offset()  # e.g. "1e6" above a scalar axis: keep it
+            axis.set_major_locator(mpl.ticker.FixedLocator(major))
+            axis.set_minor_locator(mpl.ticker.FixedLocator(minor))
+            axis.set_major_formatter(mpl.ticker.FixedFormatter(labels))
+            axis.set_minor_formatter(mpl.ticker.FixedFormatter(minor_labels))
+            axis.major.formatter.set_offset_string(offset)
 
 
 def pin_titles(*axes):
@@ -93,9 +112,9 @@ class _TextCachingRenderer(RendererAgg):
         self._texts = {}
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath:  # mathtext also draws rules (boxes): not cached
-            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-        key = (s, hash(prop), prop.get_size_in_points(), tuple(prop.get_family()), angle, x, y,
+        if ismath and self.mathtext_parser.parse(s, self.dpi, prop, antialiased=gc.get_antialiased()).rects:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)  # fraction bars etc.: not cached
+        key = (s, ismath, hash(prop), prop.get_size_in_points(), tuple(prop.get_family()), angle, x, y,
                gc.get_antialiased(), None if mtext is None else (mtext.get_fontfeatures(), mtext.get_language()))
         glyphs = self._texts.get(key)
         if glyphs is None:

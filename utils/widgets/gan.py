@@ -10,7 +10,7 @@ import numpy as np
 from utils import gan
 from utils.plotting import STYLE
 from utils.plotting.gan import draw_gan_1d, draw_gan_2d
-from utils.widgets.explorer import Explorer, int_slider, new_figure
+from utils.widgets.explorer import Explorer, freeze_axis_labels, freeze_ticks, int_slider, new_figure
 
 
 def gan_1d_explorer(run, x, p_data, index=None):
@@ -51,7 +51,10 @@ def gan_1d_explorer(run, x, p_data, index=None):
         return {"step": s["step"], "JSD(p_data, p_g)": jsd[index],
                 "mean D(G(z))": float(np.interp(s["fake"][:, 0], x, s["D"]).mean())}
 
-    return Explorer(controls, fig, draw, title="a 1-D GAN during training")
+    explorer = Explorer(controls, fig, draw, title="a 1-D GAN during training")
+    freeze_ticks(ax)  # fixed limits
+    freeze_axis_labels(ax)
+    return explorer
 
 
 def gan_zoo_explorer(runs, centres, sigma, grid, real=None, loss=None, index=None):

@@ -5,7 +5,7 @@ import numpy as np
 
 from utils import losses as L
 from utils.plotting import COLORS, STYLE
-from utils.widgets.explorer import Explorer, freeze_axis_labels, new_figure, slider
+from utils.widgets.explorer import Explorer, freeze_axis_labels, freeze_ticks, new_figure, slider
 
 
 def _loss_shares_function(logits, targets, easy=0.9):
@@ -86,5 +86,6 @@ def focal_loss_explorer(alpha=0.25, gamma=2.0, logits=None, targets=None):
         return {**{f"FL share: {n}": v for n, v in fl_shares.items()}, "easy negative FL / CE (p_t = 0.9)": easy}
 
     explorer = Explorer(controls, fig, draw, title="Focal loss: alpha and gamma")
-    freeze_axis_labels(ax, bx)  # the ticks never change
+    freeze_ticks(ax, bx)  # the limits never change: neither do the ticks
+    freeze_axis_labels(ax, bx)
     return explorer

@@ -12,7 +12,7 @@ from utils.metrics.postprocess import (  # noqa: F401 (re-exported: notebooks/03
 )
 from utils.plotting import COLORS
 from utils.plotting.metrics import draw_ap_per_threshold, draw_detections_on_image, draw_pr_curve
-from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, new_figure, pin_titles, slider
+from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, freeze_ticks, new_figure, pin_titles, slider
 
 _STYLE = {"description_width": "120px"}
 _LAYOUT = widgets.Layout(width="300px")
@@ -85,7 +85,8 @@ def pr_curve_explorer(gt=None, dt=None):
         }
 
     explorer = Explorer(controls, fig, draw, title="Precision-recall curve and AP of one class")
-    freeze_axis_labels(*axes[0])  # both panels keep their limits
+    freeze_ticks(*axes[0])  # both panels keep their limits
+    freeze_axis_labels(*axes[0])
     return explorer
 
 
@@ -150,5 +151,6 @@ def postprocessing_explorer(gt=None, dt=None, image_id=3):
         return {"detections kept": int(len(kept)), **{k: stats[k] for k in ("AP", "AP50", "AP75", "AR100")}}
 
     explorer = Explorer(controls, fig, draw, title="Post-processing choices and mAP")
-    freeze_axis_labels(ax1, ax2)  # both panels keep their limits
+    freeze_ticks(ax1, ax2)  # both panels keep their limits
+    freeze_axis_labels(ax1, ax2)
     return explorer

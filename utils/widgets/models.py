@@ -5,7 +5,7 @@ from matplotlib.text import Annotation
 
 from utils.data.models import FAMILIES, classic_models
 from utils.plotting.models import draw_timeline
-from utils.widgets.explorer import Explorer, new_figure
+from utils.widgets.explorer import Explorer, freeze_axis_labels, freeze_ticks, new_figure
 
 
 def model_map_explorer(family="all", start=2012):
@@ -48,4 +48,7 @@ def model_map_explorer(family="all", start=2012):
             "with a notebook": sum(m.notebook is not None for m in models),
         }
 
-    return Explorer(controls, fig, draw, title="Classic models by family")
+    explorer = Explorer(controls, fig, draw, title="Classic models by family")
+    freeze_ticks(ax)  # the whole timeline is drawn once: fixed limits, ticks and labels
+    freeze_axis_labels(ax)
+    return explorer

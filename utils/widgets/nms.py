@@ -9,7 +9,7 @@ from utils.data.nms import portrait_face_candidates, two_overlapping_objects
 from utils.nms import nms, nms_steps, soft_nms
 from utils.plotting import COLORS, draw_boxes, image_axes, show_image
 from utils.plotting.nms import draw_nms_result
-from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, int_slider, new_figure, pin_titles, slider
+from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, freeze_ticks, int_slider, new_figure, pin_titles, slider
 
 
 def _portrait_axes(figsize=(4.2, 4.4)):
@@ -135,5 +135,6 @@ def soft_nms_explorer(sigma=0.5, linear_threshold=0.3):
         return values
 
     explorer = Explorer(controls, fig, draw, title="Soft-NMS keeps the person behind")
-    freeze_axis_labels(*axes[0])  # the panels keep their limits
+    freeze_ticks(*axes[0])  # the panels keep their limits
+    freeze_axis_labels(*axes[0])
     return explorer

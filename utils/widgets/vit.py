@@ -4,7 +4,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from utils.blocks.vit import attention_flops, attention_memory_bytes, num_patches
-from utils.widgets.explorer import Explorer, int_slider, new_figure
+from utils.widgets.explorer import Explorer, freeze_axis_labels, freeze_ticks, int_slider, new_figure
 
 PATCH_SIZES = (8, 16, 32)
 
@@ -68,4 +68,7 @@ def vit_tokens_explorer(image_size=224, patch_size=16, hidden_dim=768, num_heads
         ax.set_title(f"{now['tokens T']} tokens -> {now['tokens T'] ** 2:,} scores per head", y=1.0)
         return now
 
-    return Explorer(controls, fig, draw, title="ViT: tokens and attention memory")
+    explorer = Explorer(controls, fig, draw, title="ViT: tokens and attention memory")
+    freeze_ticks(ax)  # the limits are fixed: so are the ticks (dozens of minor ones on log-log axes) and the labels
+    freeze_axis_labels(ax)
+    return explorer
