@@ -1,12 +1,11 @@
 """Widgets for ``notebooks/06_one_vs_two_stage.ipynb`` (candidate counts) and ``07_small_objects.ipynb``."""
 
 import ipywidgets as widgets
-import matplotlib as mpl
 import numpy as np
-from matplotlib.collections import PatchCollection
 
 from utils import detectors
-from utils.plotting import COLORS, draw_boxes, image_axes
+from utils.plotting import COLORS
+from utils.plotting.detectors import draw_cells_covered
 from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, int_slider, new_figure, pin_titles
 
 STRIDE_SETS = {
@@ -67,31 +66,6 @@ def candidate_count_explorer(input_size=640, strides="8, 16, 32 (YOLOv3-v8)", an
 
 
 
-def _draw_cells_covered(ax, size, stride, offset, anchor_offset):
-    """The picture of :func:`utils.plotting.detectors.draw_cells_covered`, drawn faster for a widget: the shaded
-    cells are one collection instead of one rectangle each (a large object on a fine grid covers hundreds).
-
-    Draws on ``ax`` already set up once (labels, tick label size): the grid of stride ``stride``, the cells the
-    ``size x size`` object at ``offset`` overlaps (yellow), the cell centres, the object (teal) and an anchor
-    of the same size moved by ``anchor_offset`` (orange, dashed).
-    """
-    extent = max(4 * stride, size + 2 * stride)
-    ax.set_xlim(0, extent)
-    ax.set_ylim(extent, 0)  # image coordinates: y grows down
-    ax.set_xticks(np.arange(0, extent + 1, stride))
-    ax.set_yticks(np.arange(0, extent + 1, stride))
-    lo, hi = int(np.floor(offset / stride)), int(np.ceil((offset + size) / stride))
-    cells = [mpl.patches.Rectangle((j * stride, i * stride), stride, stride) for i in range(lo, hi) for j in range(lo, hi)]
-    ax.add_collection(PatchCollection(cells, facecolor=mpl.colors.to_rgba(COLORS["accent"], 0.5), edgecolor="none"),
-                      autolim=False)
-    centres = (np.arange(int(np.ceil(extent / stride))) + 0.5) * stride
-    xs, ys = np.meshgrid(centres, centres)
-    ax.plot(xs.ravel(), ys.ravel(), ".", color="#666666", ms=3)
-    box = np.array([offset, offset, offset + size, offset + size], float)
-    draw_boxes(ax, box[None], color=COLORS["gt"])
-    draw_boxes(ax, (box + anchor_offset)[None], color=COLORS["pred"], linestyle="--", linewidth=1.5)
-
-
 def small_object_explorer(size=10, stride=8, offset=0):
     """Object size, stride and position -> feature cells covered and the best IoU an anchor can reach.
 
@@ -107,8 +81,6 @@ def small_object_explorer(size=10, stride=8, offset=0):
     shifts = np.linspace(0, 16, 161)
     a, b = axes[0]
     pin_titles(a, b)
-    image_axes(a, 1, 1)  # the left panel's set-up, once: image coordinates, equal aspect, axis labels
-    a.tick_params(labelsize=6)
     # The right panel is set up once (curve, the two reference lines, labels, legend); updates change them in place.
     curve, = b.plot(shifts, shifts * 0, color=COLORS["kept"])
     half_stride = b.axvline(0, color=COLORS["pred"], ls="--", label="half a stride")
@@ -125,7 +97,7 @@ def small_object_explorer(size=10, stride=8, offset=0):
         worst = detectors.worst_case_anchor_iou(size, stride)
         one_px = float(detectors.iou_after_shift([size], [1.0])[0, 0])
         clear_artists(a)
-        _draw_cells_covered(a, size, stride, offset, anchor_offset=nearest - centre)
+        draw_cells_covered(a, size, stride, offset, anchor_offset=nearest - centre)
         a.set_title(f"{cells} cell(s) covered; teal object, orange nearest anchor", fontsize=9)
         curve.set_ydata(detectors.iou_after_shift([size], shifts, diagonal=True)[0])
         half_stride.set_xdata([stride / 2, stride / 2])
