@@ -47,6 +47,21 @@ def draw_ap_per_threshold(ax, thresholds, aps, current=None, title=None):
     return ax
 
 
+def update_ap_per_threshold(ax, aps, current, title=None):
+    """Change what :func:`draw_ap_per_threshold` drew on ``ax`` to new ``aps`` (one per threshold, in the order
+    drawn) and ``current`` threshold, in place (a widget's update: far cheaper than drawing the bars again)."""
+    aps = np.asarray(aps, float)
+    for bar, ap in zip(ax.patches, aps):
+        t = bar.get_x() + bar.get_width() / 2  # the threshold the bar was drawn at
+        bar.set_height(ap)
+        bar.set_facecolor(COLORS["pred"] if np.isclose(t, current) else COLORS["kept"])
+    ax.lines[0].set_ydata([aps.mean(), aps.mean()])
+    ax.get_legend().texts[0].set_text(f"mean = AP@[.5:.95] = {aps.mean():.3f}")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
 def draw_detections_on_image(ax, gt_boxes, kept_boxes, dropped_boxes, size, title=None, margin=15):
     """Ground truth (teal, thick), kept detections (dark blue) and removed ones (grey, dashed); xyxy boxes.
 

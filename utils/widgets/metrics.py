@@ -10,24 +10,13 @@ from utils.metrics.coco import IOU_THRESHOLDS, load_coco
 from utils.metrics.postprocess import (  # noqa: F401 (re-exported: notebooks/03_map.ipynb imports them from here)
     PostprocessingSweep, RankedMatches, evaluate_postprocessing, postprocess,
 )
-from utils.plotting import COLORS
-from utils.plotting.metrics import draw_ap_per_threshold, draw_detections_on_image, draw_pr_curve
+from utils.plotting.metrics import (
+    draw_ap_per_threshold, draw_detections_on_image, draw_pr_curve, update_ap_per_threshold,
+)
 from utils.widgets.explorer import Explorer, clear_artists, freeze_axis_labels, freeze_ticks, new_figure, pin_titles, slider
 
 _STYLE = {"description_width": "120px"}
 _LAYOUT = widgets.Layout(width="300px")
-
-
-def _update_ap_per_threshold(ax, aps, current, title):
-    """Redraw what :func:`utils.plotting.metrics.draw_ap_per_threshold` drew on ``ax`` for new ``aps`` (one per
-    IoU threshold, in ``IOU_THRESHOLDS`` order) and ``current`` threshold, changing its artists in place."""
-    aps = np.asarray(aps, float)
-    for bar, t, ap in zip(ax.patches, IOU_THRESHOLDS, aps):
-        bar.set_height(ap)
-        bar.set_facecolor(COLORS["pred"] if np.isclose(t, current) else COLORS["kept"])
-    ax.lines[0].set_ydata([aps.mean(), aps.mean()])
-    ax.get_legend().texts[0].set_text(f"mean = AP@[.5:.95] = {aps.mean():.3f}")
-    ax.set_title(title)
 
 
 def pr_explorer_data():
@@ -74,7 +63,7 @@ def pr_curve_explorer(gt=None, dt=None):
         if not right.patches:  # the first draw; later ones update the bars, the mean line and its label in place
             draw_ap_per_threshold(right, IOU_THRESHOLDS, per_threshold, current=iou_threshold, title=title)
         else:
-            _update_ap_per_threshold(right, per_threshold, iou_threshold, title)
+            update_ap_per_threshold(right, per_threshold, iou_threshold, title)
         return {
             "ground-truth objects": matches.num_gt(category),
             "detections counted": int(recall.size),
