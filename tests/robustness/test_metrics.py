@@ -9,6 +9,7 @@ raising KeyError, None as a threshold.
 
 import copy
 import dataclasses
+import inspect
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from robustness.contract import assert_finite, call_unchanged, rejects
+from robustness.contract import assert_finite, call_unchanged, rejects, time_limit
 from robustness.strategies import BAD_COUNTS, BAD_DTYPES, BAD_UNIT_INTERVAL, wrong_shapes
 from utils.metrics import ap, coco
 from utils.metrics.coco import CocoEvaluation, Detections, GroundTruth
@@ -542,3 +543,58 @@ def test_match_image_rejects():
     rejects(coco.match_image, box, score, box, [np.nan], crowd, argument="gt_crowd")
     rejects(coco.match_image, box, score, box, crowd, [False, True], argument=("gt_box", "gt_ignore"))
     assert coco.match_image(np.zeros((0, 4)), [], box, crowd, crowd).shape == (0,)
+
+
+# ----------------------------------------------------------------------------- any argument, any garbage
+
+GARBAGE = (None, 5, 2.5, np.nan, "x", b"x", [], [[]], [None], {}, object(), np.array(3.0), np.array([]),
+           np.zeros((0, 3)), np.zeros((2, 0)), [1, [2]], [[1, 2], [3]], np.array(["a"]), True, (1, 2),
+           np.array([1 + 1j]), -1, 10**30, [10**30], "no/such/file.json")
+
+
+def valid_calls():
+    """One valid call of every public function: ``{function: arguments}``."""
+    gt, dt, ranked, pairs, gt_ignore, matched, tp, fp, n_pos = steps(EXAMPLE)
+    precision, recall = coco.accumulate(ranked, tp, fp, n_pos)
+    return {
+        ap.precision_recall: ([0.9, 0.5], [True, False], 2),
+        ap.precision_envelope: ([0.5, 1.0],),
+        ap.interpolated_precision: ([0.5, 1.0], [1.0, 0.5], [0.0, 0.5]),
+        ap.average_precision: ([0.5, 1.0], [1.0, 0.5], "coco101"),
+        GroundTruth: (gt.image, gt.category, gt.box, gt.area, gt.crowd, gt.image_ids, gt.category_ids),
+        Detections: (dt.image, dt.category, dt.box, dt.score, None),
+        CocoEvaluation: ({}, {}, precision, recall, gt.category_ids),
+        coco.load_coco: EXAMPLE,
+        coco.rank_detections: (dt, 100),
+        coco.coco_box_iou: (np.ones((2, 4)), np.ones((2, 4)), [False, True]),
+        coco.pair_ious: (gt, ranked),
+        coco.ignored_ground_truth: (gt, coco.AREA_RANGES),
+        coco.match_image: (ranked.box, ranked.score, gt.box, gt.crowd, gt.crowd, 0.5),
+        coco.match_detections: (ranked, pairs, gt_ignore, gt.crowd, coco.IOU_THRESHOLDS),
+        coco.label_detections: (ranked, matched, gt_ignore, coco.AREA_RANGES),
+        coco.accumulate: (ranked, tp, fp, n_pos, (1, 10, 100), coco.RECALL_THRESHOLDS),
+        coco.summarize: (precision, recall, coco.IOU_THRESHOLDS),
+        coco.match_tables: (gt, dt, 100, coco.IOU_THRESHOLDS),
+        coco.evaluate_tables: (gt, dt),
+        coco.coco_evaluate: (EXAMPLE[0], EXAMPLE[1], "bbox"),
+    }
+
+
+CALLS = valid_calls()
+
+
+@pytest.mark.parametrize("fn", list(CALLS), ids=lambda fn: fn.__name__)
+def test_any_garbage_argument_is_refused_by_name(fn):
+    """Each argument in turn replaced by each garbage value: the call returns (the value happened to be valid
+    there, such as [] for an empty list) or raises ValueError/TypeError naming that argument; never anything else."""
+    args = CALLS[fn]
+    names = list(inspect.signature(fn).parameters)
+    for i in range(len(args)):
+        for garbage in GARBAGE:
+            call = list(copy.deepcopy(args))
+            call[i] = garbage
+            try:
+                with time_limit():
+                    fn(*call)
+            except (ValueError, TypeError) as error:
+                assert names[i] in str(error), f"{fn.__name__}({names[i]}={garbage!r}): {error}"

@@ -13,18 +13,23 @@ import numpy as np
 from utils._validate import integer
 
 
+def _asarray(x, name, what):
+    """``np.asarray(x)``, refusing None, strings and ragged nested lists with a message naming ``name``."""
+    if x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be an array of {what}, got {type(x).__name__}")
+    try:
+        return np.asarray(x)
+    except (ValueError, TypeError, OverflowError) as error:  # ragged nested lists, huge ints
+        raise ValueError(f"{name} must be a rectangular array of {what} ({error})") from None
+
+
 def real_array(x, name, ndim=1, lo=-np.inf, hi=np.inf):
     """``x`` as a float64 array with ``ndim`` axes (None: any), every value finite and in ``[lo, hi]``.
 
     Refuses None, strings, bools, complex numbers, objects, ragged lists, NaN and inf (float16 and ints are
     widened to float64, so nothing computed from the result overflows).
     """
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of numbers, got {type(x).__name__}")
-    try:
-        arr = np.asarray(x)
-    except (ValueError, TypeError) as error:  # ragged nested lists
-        raise ValueError(f"{name} must be a rectangular array of numbers ({error})") from None
+    arr = _asarray(x, name, "numbers")
     if arr.size and arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
     if ndim is not None and arr.ndim != ndim:
@@ -39,9 +44,7 @@ def real_array(x, name, ndim=1, lo=-np.inf, hi=np.inf):
 
 def flag_array(x, name, ndim=1):
     """``x`` as a bool array with ``ndim`` axes (None: any): bools, or numbers that are exactly 0 or 1."""
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of bools, got {type(x).__name__}")
-    arr = np.asarray(x)
+    arr = _asarray(x, name, "bools")
     if arr.size and arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold bools (or 0 and 1), got dtype {arr.dtype}")
     if ndim is not None and arr.ndim != ndim:
@@ -53,9 +56,7 @@ def flag_array(x, name, ndim=1):
 
 def index_array(x, name, ndim=1, lo=0, hi=None):
     """``x`` as an int64 array with ``ndim`` axes and values in ``[lo, hi)`` (None: no bound on that side)."""
-    if x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be an array of integers, got {type(x).__name__}")
-    arr = np.asarray(x)
+    arr = _asarray(x, name, "integers")
     if arr.size and arr.dtype.kind not in "iu":
         raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
     if arr.ndim != ndim:
@@ -77,7 +78,7 @@ def sorted_ids(x, name):
 
 def positive_ints(x, name):
     """``x`` as a non-empty tuple of integers ``>= 1`` (for example ``max_dets``)."""
-    if not isinstance(x, (list, tuple, np.ndarray)) or len(x) == 0:
+    if not isinstance(x, (list, tuple, np.ndarray)) or (isinstance(x, np.ndarray) and x.ndim != 1) or len(x) == 0:
         raise TypeError(f"{name} must be a non-empty list of integers >= 1, got {x!r}")
     return tuple(integer(v, f"{name}[{i}]", low=1) for i, v in enumerate(x))
 
@@ -124,7 +125,8 @@ def xywh_boxes(x, name, ndim=2):
 
     Shape ``(N, 4)`` (any ``(..., 4)`` with ``ndim=None``); an empty input becomes ``(0, 4)``.
     """
-    if ndim == 2 and isinstance(x, (list, tuple, np.ndarray)) and len(x) == 0:
+    empty = (isinstance(x, (list, tuple)) and len(x) == 0) or (isinstance(x, np.ndarray) and x.ndim and not x.size)
+    if ndim == 2 and empty:
         return np.zeros((0, 4))
     arr = real_array(x, name, ndim=ndim)
     if arr.ndim == 0 or arr.shape[-1] != 4:

@@ -89,8 +89,11 @@ class GroundTruth:
     def __post_init__(self):
         self.image_ids = sorted_ids(self.image_ids, "image_ids")
         self.category_ids = sorted_ids(self.category_ids, "category_ids")
-        self.image = index_array(self.image, "image", hi=len(self.image_ids))
-        self.category = index_array(self.category, "category", hi=len(self.category_ids))
+        self.image, self.category = index_array(self.image, "image"), index_array(self.category, "category")
+        for column, ids in (("image", self.image_ids), ("category", self.category_ids)):
+            if getattr(self, column).max(initial=-1) >= len(ids):
+                raise ValueError(f"{column} holds index {getattr(self, column).max()}, "
+                                 f"but {column}_ids has only {len(ids)} ids")
         self.box, self.area = xywh_boxes(self.box, "box"), real_array(self.area, "area", lo=0.0)
         self.crowd = flag_array(self.crowd, "crowd")
         same_lengths(image=self.image, category=self.category, box=self.box, area=self.area, crowd=self.crowd)
@@ -149,11 +152,15 @@ class CocoEvaluation:
                              f"{self.recall.shape} and category_ids (K,) = {self.category_ids.shape} must agree")
 
 
-def _read(obj):
-    if isinstance(obj, (str, pathlib.Path)):
+def _read(obj, name):
+    """A COCO dict or list, or the path of the JSON file that holds it."""
+    if not isinstance(obj, (str, pathlib.Path)):
+        return obj
+    try:
         with open(obj) as f:
             return json.load(f)
-    return obj
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{name}: cannot read a COCO JSON file at {str(obj)!r} ({error})") from None
 
 
 def load_coco(gt, dt):
@@ -171,7 +178,7 @@ def load_coco(gt, dt):
     ``gt["categories"]`` are dropped (as pycocotools does); a detection on an image not in ``gt["images"]``
     is an error (pycocotools refuses it too).
     """
-    gt, dt = _read(gt), _read(dt)
+    gt, dt = _read(gt, "gt"), _read(dt, "dt")
     if not isinstance(gt, dict) or not {"images", "annotations", "categories"} <= gt.keys():
         raise ValueError("gt must be a COCO dict with 'images', 'annotations' and 'categories' (or a path to one), "
                          f"got {type(gt).__name__}" + (f" with keys {sorted(gt)}" if isinstance(gt, dict) else ""))
@@ -425,12 +432,13 @@ def label_detections(dt, matched, gt_ignore, area_ranges=AREA_RANGES):
     ``(A, G)``; ``area_ranges``: the ``A`` ranges ``gt_ignore`` was built with.
     """
     instance(dt, "dt", Detections, _TABLE)
-    gt_ignore = flag_array(gt_ignore, "gt_ignore", ndim=2)
-    matched = index_array(matched, "matched", ndim=3, lo=-1, hi=gt_ignore.shape[1])
+    gt_ignore, matched = flag_array(gt_ignore, "gt_ignore", ndim=2), index_array(matched, "matched", ndim=3, lo=-1)
     dt_outside = _outside(dt.area, area_ranges)  # (A, D)
-    if matched.shape[::2] != (len(gt_ignore), len(dt.score)) or len(dt_outside) != len(gt_ignore):
-        raise ValueError(f"matched (A, T, D) = {matched.shape}, gt_ignore (A, G) = {gt_ignore.shape}, "
-                         f"{len(dt_outside)} area_ranges and {len(dt.score)} dt rows must agree")
+    if matched.shape[::2] != (len(gt_ignore), len(dt.score)) or len(dt_outside) != len(gt_ignore) \
+            or matched.max(initial=-1) >= gt_ignore.shape[1]:
+        raise ValueError(f"matched (A, T, D) = {matched.shape} with indices up to {matched.max(initial=-1)}, "
+                         f"gt_ignore (A, G) = {gt_ignore.shape}, {len(dt_outside)} area_ranges and "
+                         f"{len(dt.score)} dt rows must agree")
     padded = np.concatenate([gt_ignore, np.zeros((len(gt_ignore), 1), bool)], axis=1)  # index -1 -> padding
     is_matched = matched >= 0
     ignore = np.where(is_matched, np.take_along_axis(padded[:, None, :], matched, axis=2), dt_outside[:, None, :])
