@@ -10,6 +10,9 @@ Conventions:
   (YOLOv2, Redmon & Farhadi 2017, section "Dimension Clusters"), so the IoU of a size ``(w, h)`` and an
   anchor ``(w', h')`` is ``min(w, w') * min(h, h') / (w h + w' h' - min(w, w') * min(h, h'))``.
 * Anchors are returned sorted by area, smallest first (the order a detector assigns them to its levels).
+* The IoU is computed by the one IoU kernel of :mod:`utils.boxes` (sizes as boxes ``(0, 0, w, h)``), and
+  sizes whose products would overflow or underflow float64 (near 1e154 or 1e-139) are first multiplied by a
+  power of two, as there: exact, so the results are those of the scaled sizes (anchors scaled back).
 """
 
 import math
@@ -191,8 +194,9 @@ def _group_means(wh, assignment, k):
 def _update(wh, assignment, k, distance):
     """Move each centre to the per-coordinate median (``"iou"``) or the mean (``"euclidean"``) of its boxes.
 
-    darknet's k-means (``src/matrix.c``, ``kmeans_maximization``) uses the mean with the ``1 - IoU`` distance
-    too; the median is less pulled up by the few large boxes (``notebooks/04_anchor_kmeans.ipynb`` compares).
+    darknet's k-means for anchors (``src/matrix.c``: ``kmeans_maximization`` after assigning with
+    ``dist = 1 - IoU``) moves each centre to the mean; the median is pulled up less by the few large boxes
+    (``notebooks/04_anchor_kmeans.ipynb`` compares both with the IoU-optimal centre).
     An empty cluster is re-seeded at the box that the other centres serve worst.
     """
     centres = _group_medians(wh, assignment, k) if distance == "iou" else _group_means(wh, assignment, k)

@@ -111,8 +111,8 @@ def _upcast(*arrays):
 
     * float32 is computed in float64, which holds every product of float32 numbers;
     * float64 is multiplied by ``2**-e`` so that ``M`` is in ``[0.5, 1)``. A power of two changes only the
-      exponent: every ratio of areas keeps every bit. (A box whose sides are below ``1e-154 * M`` loses its
-      area to underflow: at that scale it was already below float64's resolution of the other boxes.)
+      exponent: every ratio of areas keeps every bit. (A box whose sides are below about ``1e-154 * M``
+      still loses its area to underflow: one common scale cannot serve both it and the largest box.)
 
     Returns the arrays (copies only where converted or scaled), the result dtype, and ``e`` (0 when not
     rescaled), so that a length ``eps`` added to squared lengths can be scaled by ``2**(-2 e)``.
