@@ -272,3 +272,25 @@ def resize_vit(model, image_size, mode="bilinear"):
     model.pos_embedding = nn.Parameter(pos)
     model.patch_embedding.image_size = image_size
     return model
+
+
+def vit_token_numbers(image_size, patch_size, hidden_dim=768, num_heads=12, mlp_dim=None):
+    """Token count and attention cost of one ViT layer on one square image (``notebooks/12_vit.ipynb``, its widget).
+
+    Returns a dict: ``patches N``, ``tokens T`` (``N + 1``, with the class token), ``attention MiB / layer``
+    (float32 ``(heads, T, T)`` matrices, batch 1), ``attention GFLOPs / layer`` (``4 T^2 D``) and
+    ``attention share of block FLOPs`` (attention products over the whole block's matrix products:
+    ``T / (T + 2 D + D_mlp)`` with ``D_mlp = 4 D`` by default).
+    """
+    N = num_patches(image_size, patch_size)
+    T, D = N + 1, hidden_dim
+    D_mlp = 4 * D if mlp_dim is None else mlp_dim
+    att = attention_flops(T, D)
+    block = 8 * T * D * D + att + 4 * T * D * D_mlp
+    return {
+        "patches N": N,
+        "tokens T": T,
+        "attention MiB / layer": attention_memory_bytes(T, num_heads) / 2 ** 20,
+        "attention GFLOPs / layer": att / 1e9,
+        "attention share of block FLOPs": att / block,
+    }
