@@ -224,3 +224,15 @@ def relu_embedding(points, n, seed=0):
     pinv_error = np.linalg.norm(x_hat - x, axis=1).mean()
     decoder_error = np.linalg.norm(z1 @ decoder - x, axis=1).mean()
     return x_hat, float(pinv_error), float(decoder_error)
+
+
+def separable_numbers(c_in, c_out, k, size):
+    """Params and FLOPs of a standard vs a depthwise-separable ``k x k`` conv on a ``size x size`` map, and the
+    ratio's closed form (``notebooks/10_depthwise_separable.ipynb`` and its widget)."""
+    p_std, f_std = standard_conv_cost(c_in, c_out, k, size, size)
+    p_sep, f_sep = separable_conv_cost(c_in, c_out, k, size, size)
+    return {
+        "standard params": p_std, "separable params": p_sep,
+        "standard MFLOPs": f_std / 1e6, "separable MFLOPs": f_sep / 1e6,
+        "FLOPs ratio": f_sep / f_std, "1/C_out + 1/k^2": separable_ratio(c_out, k),
+    }

@@ -15,6 +15,8 @@ block of He et al., "Identity Mappings in Deep Residual Networks" (ECCV 2016), a
 whole networks, so that their parameters and FLOPs can be counted against the papers' tables.
 """
 
+import math
+
 import torch
 from torch import nn
 
@@ -275,3 +277,43 @@ def evaluate(model, x, y):
     loss = nn.functional.cross_entropy(logits, y).item()
     accuracy = (logits.argmax(1) == y).float().mean().item()
     return loss, accuracy
+
+
+def _seeded_deep_mlp(depth, width, batchnorm, seed):
+    """``deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)`` with the weights ``torch.manual_seed(seed)``
+    would give, drawn from a generator of its own: the caller's global random state is neither reset nor advanced.
+
+    Built on the meta device (no weights drawn), then each layer initialised as PyTorch does by default, in the
+    same order: ``nn.Linear`` weights by Kaiming-uniform with ``a = sqrt(5)``, biases uniform in
+    ``+-1/sqrt(fan_in)``; BatchNorm to ``gamma = 1, beta = 0`` and fresh running statistics.
+    """
+    with torch.device("meta"):
+        model = deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)
+    model = model.to_empty(device="cpu")
+    generator = torch.Generator().manual_seed(seed)
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5), generator=generator)
+            bound = 1 / math.sqrt(m.in_features)
+            nn.init.uniform_(m.bias, -bound, bound, generator=generator)
+        elif isinstance(m, nn.BatchNorm1d):
+            m.reset_parameters()
+    return model
+
+
+def gradient_flow_numbers(depth, batchnorm=True, width=32, batch=256, seed=0):
+    """Per-layer ``||dL/dW||`` at initialisation of :func:`deep_mlp` with and without shortcuts.
+
+    Taught in ``notebooks/08_residual_blocks.ipynb`` (its widget draws these numbers). The weights are those of
+    ``torch.manual_seed(seed)``, drawn from a generator of their own (the global random state is left alone).
+    One cross-entropy loss on ``batch`` random digit-like inputs (uniform in [0, 1], random labels: at
+    initialisation the data hardly matter). Returns ``{"plain": (depth + 2,) array, "residual": ...}``.
+    """
+    x = torch.rand(batch, 64, generator=torch.Generator().manual_seed(seed))
+    y = torch.randint(0, 10, (batch,), generator=torch.Generator().manual_seed(seed + 1))
+    model = _seeded_deep_mlp(depth, width, batchnorm, seed)
+    norms = {"plain": gradient_norms(model, x, y).numpy()}
+    for block in model[1:-1]:  # the same weights with y = x + F(x): one net to build instead of two
+        block.shortcut = True
+    norms["residual"] = gradient_norms(model, x, y).numpy()
+    return norms

@@ -24,7 +24,9 @@ Three ways to write the same function (BatchNorm after each conv, as in the pape
 import torch
 from torch import nn
 
-from utils.blocks.resnet import Bottleneck, _check_channels, check_image_batch, projection
+from utils.blocks.resnet import (
+    Bottleneck, _check_channels, bottleneck_flops, bottleneck_params, check_image_batch, projection,
+)
 
 
 def resnext_block(in_channels, out_channels, cardinality=32, d=4, stride=1):
@@ -157,3 +159,23 @@ def width_for_budget(params, in_channels=256, out_channels=256, cardinality=32):
     root = (-b + (b * b + 4 * a * params) ** 0.5) / (2 * a)
     candidates = [max(1, int(root)), int(root) + 1]
     return min(candidates, key=lambda d: abs(resnext_block_params(in_channels, out_channels, cardinality, d) - params))
+
+
+CARDINALITIES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def cardinality_numbers(cardinality, budget=69_632, size=56):
+    """ResNeXt block at the parameter budget of ResNet-50's conv2 block: ``d``, width and the costs
+    (``notebooks/09_resnext_grouped_conv.ipynb`` and its widget).
+
+    Returns a dict with ``d`` (width per path), ``width C*d``, the block's ``params`` (conv weights) and
+    ``GFLOPs`` on a ``size x size`` map, and the same two numbers relative to the ResNet block.
+    """
+    d = width_for_budget(budget, 256, 256, cardinality)
+    params = resnext_block_params(256, 256, cardinality, d)
+    flops = bottleneck_flops(256, cardinality * d, 256, size, size, groups=cardinality)
+    return {
+        "d": d, "width C*d": cardinality * d, "params": params,
+        "params / ResNet": params / bottleneck_params(256, 64, 256),
+        "GFLOPs": flops / 1e9, "FLOPs / ResNet": flops / bottleneck_flops(256, 64, 256, size, size),
+    }

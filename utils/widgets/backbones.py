@@ -1,55 +1,15 @@
 """Widgets for the backbone notebooks: 08 (gradient flow), 09 (cardinality) and 10 (separable convolution)."""
 
 import functools
-import math
 
 import ipywidgets as widgets
 import numpy as np
-import torch
-from torch import nn
 
-from utils.blocks.mobilenet import separable_conv_cost, separable_ratio, standard_conv_cost
-from utils.blocks.resnet import bottleneck_flops, bottleneck_params, deep_mlp, gradient_norms
-from utils.blocks.resnext import resnext_block_params, width_for_budget
+# the numbers each widget shows (re-exported: notebooks 08-10 import them from here too)
+from utils.blocks.mobilenet import separable_numbers, separable_ratio  # noqa: F401
+from utils.blocks.resnet import gradient_flow_numbers  # noqa: F401
+from utils.blocks.resnext import CARDINALITIES, cardinality_numbers  # noqa: F401
 from utils.widgets.explorer import Explorer, freeze_axis_labels, freeze_ticks, int_slider, new_figure
-
-
-def _seeded_deep_mlp(depth, width, batchnorm, seed):
-    """``deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)`` with the weights ``torch.manual_seed(seed)``
-    would give, drawn from a generator of its own: the caller's global random state is neither reset nor advanced.
-
-    Built on the meta device (no weights drawn), then each layer initialised as PyTorch does by default, in the
-    same order: ``nn.Linear`` weights by Kaiming-uniform with ``a = sqrt(5)``, biases uniform in
-    ``+-1/sqrt(fan_in)``; BatchNorm to ``gamma = 1, beta = 0`` and fresh running statistics.
-    """
-    with torch.device("meta"):
-        model = deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)
-    model = model.to_empty(device="cpu")
-    generator = torch.Generator().manual_seed(seed)
-    for m in model.modules():
-        if isinstance(m, nn.Linear):
-            nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5), generator=generator)
-            bound = 1 / math.sqrt(m.in_features)
-            nn.init.uniform_(m.bias, -bound, bound, generator=generator)
-        elif isinstance(m, nn.BatchNorm1d):
-            m.reset_parameters()
-    return model
-
-
-def gradient_flow_numbers(depth, batchnorm=True, width=32, batch=256, seed=0):
-    """Per-layer ``||dL/dW||`` at initialisation of :func:`deep_mlp` with and without shortcuts.
-
-    One cross-entropy loss on ``batch`` random digit-like inputs (uniform in [0, 1], random labels: at
-    initialisation the data hardly matter). Returns ``{"plain": (depth + 2,) array, "residual": ...}``.
-    """
-    x = torch.rand(batch, 64, generator=torch.Generator().manual_seed(seed))
-    y = torch.randint(0, 10, (batch,), generator=torch.Generator().manual_seed(seed + 1))
-    model = _seeded_deep_mlp(depth, width, batchnorm, seed)
-    norms = {"plain": gradient_norms(model, x, y).numpy()}
-    for block in model[1:-1]:  # the same weights with y = x + F(x): one net to build instead of two
-        block.shortcut = True
-    norms["residual"] = gradient_norms(model, x, y).numpy()
-    return norms
 
 
 def gradient_flow_explorer(depth=30, batchnorm=True, max_depth=80):
@@ -89,25 +49,6 @@ def gradient_flow_explorer(depth=30, batchnorm=True, max_depth=80):
     return Explorer(controls, fig, draw, title="Gradient flow at initialisation")
 
 
-CARDINALITIES = (1, 2, 4, 8, 16, 32, 64)
-
-
-def cardinality_numbers(cardinality, budget=69_632, size=56):
-    """ResNeXt block at the parameter budget of ResNet-50's conv2 block: ``d``, width and the costs.
-
-    Returns a dict with ``d`` (width per path), ``width C*d``, the block's ``params`` (conv weights) and
-    ``GFLOPs`` on a ``size x size`` map, and the same two numbers relative to the ResNet block.
-    """
-    d = width_for_budget(budget, 256, 256, cardinality)
-    params = resnext_block_params(256, 256, cardinality, d)
-    flops = bottleneck_flops(256, cardinality * d, 256, size, size, groups=cardinality)
-    return {
-        "d": d, "width C*d": cardinality * d, "params": params,
-        "params / ResNet": params / bottleneck_params(256, 64, 256),
-        "GFLOPs": flops / 1e9, "FLOPs / ResNet": flops / bottleneck_flops(256, 64, 256, size, size),
-    }
-
-
 def cardinality_explorer(cardinality=32):
     """A cardinality selector (1-64) at a fixed parameter budget; bars of each conv's weights.
 
@@ -142,17 +83,6 @@ def cardinality_explorer(cardinality=32):
         return numbers
 
     return Explorer(controls, fig, draw, title="ResNeXt at ResNet-50's cost")
-
-
-def separable_numbers(c_in, c_out, k, size):
-    """Params and FLOPs of a standard vs a depthwise-separable ``k x k`` conv on a ``size x size`` map."""
-    p_std, f_std = standard_conv_cost(c_in, c_out, k, size, size)
-    p_sep, f_sep = separable_conv_cost(c_in, c_out, k, size, size)
-    return {
-        "standard params": p_std, "separable params": p_sep,
-        "standard MFLOPs": f_std / 1e6, "separable MFLOPs": f_sep / 1e6,
-        "FLOPs ratio": f_sep / f_std, "1/C_out + 1/k^2": separable_ratio(c_out, k),
-    }
 
 
 def separable_conv_explorer(c_in=32, c_out=64, k=3, size=56):
