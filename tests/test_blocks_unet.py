@@ -153,3 +153,13 @@ def test_trace_matches_every_module_output(size, depth, padding):
     up = [v for l in range(depth) for v in (trace[f"up-conv {l + 1}"], trace[f"up {l + 1} convs"])]
     # forward order: the down blocks, the bottom, then up-conv / up block pairs
     assert seen[:depth] == down and seen[depth] == trace["bottom convs"] and seen[depth + 1:] == up
+
+
+def test_contracting_specs_give_the_bottleneck_receptive_field():
+    from utils.receptive_field import receptive_fields
+
+    assert receptive_fields(*U.contracting_specs())[-1][:2] == (140, 16)
+    assert receptive_fields(*U.contracting_specs(2, padding=1))[-1][:2] == (32, 4)
+    assert U.contracting_specs(0) == ([3, 3], [1, 1], [0, 0])
+    with pytest.raises(ValueError, match="depth"):
+        U.contracting_specs(-1)

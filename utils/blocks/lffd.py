@@ -10,11 +10,17 @@ network (25 convolutions, 8 detection branches), following the authors' released
 * a branch after 8 of the units: ``relu`` then a head of 1x1 convolutions, 2 scores (face / background)
   and 4 box offsets per location. There are no anchors: each location's receptive field plays the anchor.
 
+:func:`encode_face` and :func:`decode_branch` are the box coding of the authors' data iterator and
+``predict.py``: a location is positive when its RF centre lies inside the face box, and it regresses the four
+distances from its centre to the box sides divided by ``C = scale / 2``, where ``scale`` is the branch's largest
+face (the released configuration sets ``param_receptive_field_list = param_bbox_large_list``: not the true RF).
+
 Branch ``b`` has receptive field 55, 71, 111, 143, 223, 383, 511, 639 pixels, stride 4, 4, 8, 8, 16, 32,
 32, 32, and is trained on faces of 10-15, 15-20, 20-40, 40-70, 70-110, 110-250, 250-400, 400-560 pixels
 (the released configuration; ``utils.receptive_field`` recomputes the first two columns).
 """
 
+import numpy as np
 import torch
 import torch.nn as nn
 
@@ -140,3 +146,72 @@ class BranchOutput(nn.Module):
 
     def forward(self, x):
         return self.backbone(x)[self.index]
+
+
+def _centres(start, stride, n):
+    """RF centres ``start + i * stride`` of ``n`` units along one axis (input pixel indices)."""
+    return start + stride * np.arange(n, dtype=np.float64)
+
+
+def _check_branch(start, stride, scale):
+    for name, value, low in (("start", start, None), ("stride", stride, 0), ("scale", scale, 0)):
+        if isinstance(value, (bool, np.bool_)) or not np.isscalar(value) or not np.isfinite(value):
+            raise ValueError(f"{name} must be a finite number, got {value!r}")
+        if low is not None and value <= low:
+            raise ValueError(f"{name} must be > {low}, got {value!r}")
+
+
+def encode_face(box, start, stride, size, scale):
+    """LFFD's targets for one face on one branch (the authors' data iterator, v1).
+
+    Args:
+        box: ``(4,)`` xyxy face box in input pixels.
+        start, stride: centre of unit 0 and RF stride of the branch (e.g. 3 and 4 for branch 1).
+        size: ``(h, w)`` of the branch's map.
+        scale: the normalisation size, the branch's largest face (15 for branch 1); ``C = scale / 2``.
+
+    Returns:
+        ``(positive, targets)``: ``(h, w)`` bool, True where the unit's RF centre ``(cx, cy)`` lies inside the box
+        (borders included), and ``(4, h, w)`` float64 ``((cx - x1) / C, (cy - y1) / C, (cx - x2) / C, (cy - y2) / C)``
+        at the positive units, 0 elsewhere.
+    """
+    box = np.asarray(box, dtype=np.float64)
+    if box.shape != (4,) or not np.isfinite(box).all() or box[2] < box[0] or box[3] < box[1]:
+        raise ValueError(f"box must be a finite xyxy (4,) array with x2 >= x1 and y2 >= y1, got {box.tolist()}")
+    _check_branch(start, stride, scale)
+    h, w = (int(v) for v in size)
+    if h < 0 or w < 0 or (h, w) != tuple(size):
+        raise ValueError(f"size must be (h, w) of non-negative ints, got {size!r}")
+    cx, cy = np.meshgrid(_centres(start, stride, w), _centres(start, stride, h))  # (h, w) each
+    positive = (cx >= box[0]) & (cx <= box[2]) & (cy >= box[1]) & (cy <= box[3])
+    C = scale / 2
+    targets = np.stack([cx - box[0], cy - box[1], cx - box[2], cy - box[3]]) / C  # (4, h, w)
+    return positive, np.where(positive, targets, 0.0)
+
+
+def decode_branch(scores, offsets, start, stride, scale, threshold=0.5):
+    """Boxes from one LFFD branch, as the authors' ``predict.py`` computes them (before NMS, without clipping).
+
+    Args:
+        scores: ``(h, w)`` face probabilities of the branch.
+        offsets: ``(4, h, w)`` regressed ``(t1, t2, t3, t4)`` per unit.
+        start, stride, scale: as in :func:`encode_face`; ``C = scale / 2``.
+        threshold: keep the units with ``score > threshold`` (strictly).
+
+    Returns:
+        ``(boxes, kept)``: ``(N, 4)`` float64 xyxy ``(cx - t1 C, cy - t2 C, cx - t3 C, cy - t4 C)`` and their
+        ``(N,)`` scores, in row-major order of the units; ``(0, 4)`` and ``(0,)`` when none passes.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    offsets = np.asarray(offsets, dtype=np.float64)
+    if scores.ndim != 2:
+        raise ValueError(f"scores must be an (h, w) map, got shape {scores.shape}")
+    if offsets.shape != (4,) + scores.shape:
+        raise ValueError(f"offsets must have shape (4, h, w) = {(4,) + scores.shape}, got {offsets.shape}")
+    _check_branch(start, stride, scale)
+    rows, cols = np.nonzero(scores > threshold)  # row-major
+    cx, cy = start + stride * cols, start + stride * rows
+    t = offsets[:, rows, cols]  # (4, N)
+    C = scale / 2
+    boxes = np.stack([cx - t[0] * C, cy - t[1] * C, cx - t[2] * C, cy - t[3] * C], axis=1).reshape(-1, 4)
+    return boxes, scores[rows, cols]

@@ -87,6 +87,20 @@ def unet_output_size(size, depth=4, padding=0):
     return unet_size_trace(size, depth, padding)[-1][1]
 
 
+def contracting_specs(depth=4, padding=0):
+    """``(kernels, strides, paddings)`` of the path from the input to the bottom convs of a :class:`UNet`: per level
+    two 3x3 convs (stride 1) and a 2x2 max pool (stride 2), then the two bottom convs. Feed them to
+    :func:`utils.receptive_field.receptive_fields` for the receptive field at the bottleneck (140 px, jump 16 for the
+    paper's depth 4: ``notebooks/16_unet.ipynb``)."""
+    if int(depth) != depth or depth < 0:
+        raise ValueError(f"depth must be an integer >= 0, got {depth!r}")
+    if padding not in (0, 1):
+        raise ValueError(f"padding must be 0 (valid) or 1 (same), got {padding!r}")
+    kernels, strides = [3, 3, 2] * int(depth) + [3, 3], [1, 1, 2] * int(depth) + [1, 1]
+    paddings = [padding, padding, 0] * int(depth) + [padding, padding]
+    return kernels, strides, paddings
+
+
 def valid_unet_sizes(low, high, depth=4, padding=0):
     """The input sizes in ``[low, high]`` that work for a U-Net, as ``[(input, output), ...]``."""
     out = []
