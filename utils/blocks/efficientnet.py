@@ -286,3 +286,38 @@ def scaled_efficientnet(phi, alpha=ALPHA, beta=BETA, gamma=GAMMA, num_classes=10
     d, w, r = compound_coefficients(phi, alpha, beta, gamma)
     resolution = int(round(base_resolution * r / 8)) * 8
     return EfficientNet(w, d, num_classes), resolution
+
+
+_B0_CHANNELS = sorted({c for *_, c_in, c_out, _ in B0_STAGES for c in (c_in, c_out)})
+_COUNTED_FLOPS = {}  # (rounded channels, rounded repeats, resolution) -> FLOPs: see _counted_flops
+
+
+def _counted_flops(w, d, resolution):
+    """``efficientnet_flops(w, d, resolution)``, remembered: the count depends on ``w`` and ``d`` only through the
+    rounded channel and block counts, so nearby settings share one entry (counting costs about 1 ms). If
+    ``efficientnet_flops`` ever depends on ``w`` or ``d`` in another way, the key must change with it."""
+    key = (tuple(round_filters(c, w) for c in _B0_CHANNELS), tuple(round_repeats(n, d) for *_, n in B0_STAGES),
+           resolution)
+    if key not in _COUNTED_FLOPS:
+        _COUNTED_FLOPS[key] = efficientnet_flops(w, d, resolution)
+    return _COUNTED_FLOPS[key]
+
+
+def compound_scaling_numbers(phi, alpha=ALPHA, beta=BETA, gamma=GAMMA):
+    """What compound scaling by ``phi`` does to B0: multipliers, the resulting network and its FLOPs
+    (``notebooks/11_efficientnet_scaling.ipynb`` and its widget).
+
+    Returns a dict: ``d, w, r`` (multipliers), ``alpha*beta^2*gamma^2``, ``resolution`` (px, a multiple of 8),
+    ``blocks`` (MBConv blocks after rounding each stage up), ``predicted FLOPs x`` (the law) and
+    ``counted FLOPs x`` (the rounded network, counted layer by layer, relative to B0 at 224).
+    """
+    d, w, r = compound_coefficients(phi, alpha, beta, gamma)
+    resolution = int(round(B0_RESOLUTION * r / 8)) * 8
+    return {
+        "d": d, "w": w, "r": r,
+        "alpha*beta^2*gamma^2": alpha * beta ** 2 * gamma ** 2,
+        "resolution": resolution,
+        "blocks": sum(round_repeats(n, d) for *_, n in B0_STAGES),
+        "predicted FLOPs x": predicted_flops_ratio(phi, alpha, beta, gamma),
+        "counted FLOPs x": _counted_flops(w, d, resolution) / _counted_flops(1.0, 1.0, B0_RESOLUTION),
+    }

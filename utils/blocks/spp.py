@@ -114,3 +114,9 @@ class SPPF(nn.Module):
     def forward(self, x):
         _check_map(x)
         return self.cv2(sppf_pools(self.cv1(x), self.k, n=3))
+
+
+def spp_bins(size, n):
+    """Bin edges of ``adaptive_max_pool2d`` along one side: ``[(floor(i S / n), ceil((i + 1) S / n)), ...]``
+    (``notebooks/15_spp.ipynb`` and its widget draw them)."""
+    return [(i * size // n, -(-(i + 1) * size // n)) for i in range(n)]

@@ -7,7 +7,7 @@ import matplotlib.collections
 import numpy as np
 
 from utils.blocks.fpn import fpn_level
-from utils.blocks.spp import spp_output_length
+from utils.blocks.spp import spp_bins, spp_output_length  # spp_bins: notebook 15 imports it from here too
 from utils.plotting import COLORS, CYCLE, STYLE
 from utils.plotting.multiscale import STRIDES, draw_pyramid
 from utils.widgets.explorer import Explorer, clear_artists, int_slider, new_figure
@@ -52,11 +52,6 @@ def fpn_level_explorer(w=64, h=64, image_size=800):
                 "cells across": float(np.sqrt(w * h) / stride)}
 
     return Explorer(controls, fig, draw, title="Which pyramid level pools this region?")
-
-
-def spp_bins(size, n):
-    """Bin edges of ``adaptive_max_pool2d`` along one side: ``[(floor(i S / n), ceil((i + 1) S / n)), ...]``."""
-    return [(i * size // n, -(-(i + 1) * size // n)) for i in range(n)]
 
 
 def spp_explorer(height=13, width=9, channels=256, levels=(1, 2, 4)):

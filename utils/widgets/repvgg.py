@@ -3,40 +3,8 @@
 import numpy as np
 import torch
 
-from utils.blocks.repvgg import RepVGGBlock, fuse_conv_bn, identity_kernel, pad_1x1_to_3x3
+from utils.blocks.repvgg import branch_kernels, single_channel_block  # noqa: F401 (notebook 13 imports them from here too)
 from utils.widgets.explorer import Explorer, new_figure, slider
-
-_BRANCHES = ("rbr_dense", "rbr_1x1", "rbr_identity")
-
-
-def single_channel_block(gamma_3x3=1.0, gamma_1x1=1.0, gamma_id=1.0, running_mean=0.0, running_var=1.0):
-    """A 1-channel :class:`RepVGGBlock` in eval mode with fixed conv weights and the given BatchNorm values
-    (the same running mean and variance in all three BatchNorms; beta = 0). Every weight is set here; the
-    constructor's default initialisation draws from the global generator, which is put back as it was."""
-    with torch.random.fork_rng(devices=[]):
-        block = RepVGGBlock(1, 1).eval()
-    with torch.no_grad():
-        block.rbr_dense[0].weight.copy_(torch.linspace(-1, 1, 9).reshape(1, 1, 3, 3))
-        block.rbr_1x1[0].weight.fill_(0.5)
-        bns = (block.rbr_dense[1], block.rbr_1x1[1], block.rbr_identity)
-        for bn, gamma in zip(bns, (gamma_3x3, gamma_1x1, gamma_id)):
-            bn.weight.fill_(gamma)
-            bn.bias.zero_()
-            bn.running_mean.fill_(running_mean)
-            bn.running_var.fill_(running_var)
-    return block
-
-
-def branch_kernels(block):
-    """The three BN-folded 3x3 kernels of a 1-channel block and their sum: ``{name: ((3, 3) kernel, bias)}``."""
-    with torch.no_grad():
-        k3, b3 = fuse_conv_bn(block.rbr_dense[0].weight, block.rbr_dense[1])
-        k1, b1 = fuse_conv_bn(block.rbr_1x1[0].weight, block.rbr_1x1[1])
-        k0, b0 = fuse_conv_bn(identity_kernel(1), block.rbr_identity)
-        k1 = pad_1x1_to_3x3(k1)
-    parts = {"3x3 + BN": (k3, b3), "1x1 + BN, padded": (k1, b1), "identity BN": (k0, b0),
-             "fused = sum": (k3 + k1 + k0, b3 + b1 + b0)}
-    return {name: (k[0, 0], float(b[0])) for name, (k, b) in parts.items()}
 
 
 def repvgg_fusion_explorer(gamma_3x3=1.0, gamma_1x1=1.0, gamma_id=1.0, running_mean=0.5, running_var=2.0):
