@@ -107,40 +107,16 @@ def render_errata():
 GENERATED = {"questions": (QUESTIONS, render_questions), "errata": (ERRATA, render_errata)}
 
 
-def slide_type(cell):
-    """Level-1/2 headings start a slide, level-3 a sub-slide; code follows its text on the same slide."""
-    if cell["cell_type"] == "markdown":
-        first = "".join(cell["source"]).lstrip().split("\n", 1)[0]
-        if re.match(r"#{1,2} ", first):
-            return "slide"
-        if re.match(r"### ", first):
-            return "subslide"
-    return "-"
-
-
-def add_slide_metadata(path):
-    nb = load(path)
-    changed = False
-    for cell in nb["cells"]:
-        kind = slide_type(cell)
-        if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") != kind:
-            cell.setdefault("metadata", {})["slideshow"] = {"slide_type": kind}
-            changed = True
-    if changed:
-        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return changed
-
-
 def main(argv):
     command = argv[1] if len(argv) > 1 else "check"
     if command in GENERATED:
         target, render = GENERATED[command]
         target.write_text(render(), encoding="utf-8")
         print(f"wrote {target.relative_to(ROOT)}")
-    elif command == "slide-metadata":
-        for path in notebooks():
-            if add_slide_metadata(path):
-                print(f"marked slides in {path.name}")
+    elif command == "slide-metadata":  # where slides start, so each fits a 1280x800 screen: see slide_metadata.py
+        import slide_metadata
+
+        return slide_metadata.main()
     elif command == "i18n":  # the Chinese edition: see course/i18n.py
         import i18n
 

@@ -5,12 +5,15 @@ network they render as a broken page. Here those assets are copied once into ``c
 npm registry, at build time) and every deck points at them with relative paths; open
 ``course/slides/index.html`` from disk, no server and no network needed.
 
+A deck is made from a copy of the notebook, cut for a 1280x800 screen by ``course/slide_metadata.py``: the lecture
+path only (from ``## Going deeper`` on is skipped, and so are ``widget-check`` cells), no ``# NBVAL_...`` marker
+lines, cells taller than a screen cut into pieces, and the slide types chosen so no slide needs scrolling.
+
     python course/slides.py                 # all notebooks
     python course/slides.py notebooks/01_iou.ipynb --out /tmp/decks
 """
 
 import argparse
-import copy
 import html
 import importlib.util
 import pathlib
@@ -46,11 +49,37 @@ URLS = {
 }
 
 
-def _build_module():
-    spec = importlib.util.spec_from_file_location("course_build", ROOT / "course" / "build.py")
+def _module(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _build_module():
+    return _module("course_build", ROOT / "course" / "build.py")
+
+
+# The deck's layout, for a 1280x800 screen; course/slide_metadata.py estimates heights with these sizes.
+DECK_CSS = """
+:root {
+    --jp-ui-font-size1: 20px;
+    --jp-content-font-size1: 20px;
+    --jp-code-font-size: 15px;
+    --jp-cell-prompt-width: 0px;
+}
+.jp-InputPrompt, .jp-OutputPrompt { display: none; }
+.jp-RenderedHTMLCommon { line-height: 1.5; }
+.reveal .slides { text-align: left; }
+.reveal .slides section { padding: 0; }
+/* figures: scaled to the slide's width, and never taller than FIGURE_MAX_HEIGHT */
+.reveal .jp-RenderedImage img, .reveal .jp-RenderedHTMLCommon img, .reveal .widget-image {
+    max-width: 100%; max-height: 520px; width: auto; height: auto; object-fit: contain;
+}
+/* a piece of a cell that was cut across slides: its outputs only */
+.celltag_slide-continued .jp-InputArea { display: none; }
+.jp-OutputArea-output pre { white-space: pre-wrap; }
+"""
 
 
 def fetch_assets(assets_dir):
@@ -76,14 +105,21 @@ def fetch_assets(assets_dir):
     (assets_dir / ".complete").write_text("\n".join(ASSETS) + "\n")
 
 
-def export(path, out_dir, build):
+def deck_notebook(path):
+    """The notebook as the deck shows it: the reader's copy (no NBVAL markers), cut and marked for the screen."""
+    site = _module("course_site", ROOT / "course" / "site" / "build_site.py")
+    metadata = _module("slide_metadata", ROOT / "course" / "slide_metadata.py")
+    nb = site.clean_notebook(nbformat.read(path, as_version=4))
+    return nbformat.from_dict(metadata.paginate(nb))
+
+
+def export(path, out_dir, build=None):
     """Write ``out_dir/<name>.slides.html`` for one notebook and return its path."""
-    nb = nbformat.read(path, as_version=4)
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:  # notebooks carry slide metadata; fill it in where a cell has none
-        cell.metadata.setdefault("slideshow", {"slide_type": build.slide_type(cell)})
-    exporter = SlidesExporter(reveal_theme="white", reveal_scroll=True, **URLS)
+    nb = deck_notebook(path)
+    exporter = SlidesExporter(reveal_theme="white", reveal_scroll=False, reveal_width="1280", reveal_height="800",
+                              **URLS)
     body, _ = exporter.from_notebook_node(nb)
+    body = body.replace("</head>", f"<style>{DECK_CSS}</style>\n</head>", 1)
     target = out_dir / f"{path.stem}.slides.html"
     target.write_text(body, encoding="utf-8")
     return target
