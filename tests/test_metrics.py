@@ -335,7 +335,9 @@ def test_match_image_by_hand():
 
 
 def test_private_helpers_by_hand():
-    from utils.metrics.coco import _candidate_table, _last_argmax, _rank_within_groups, _recall_counts
+    from utils.metrics.coco_accumulate import _recall_counts
+    from utils.metrics.coco_matching import _candidate_table, _last_argmax
+    from utils.metrics.coco_tables import _rank_within_groups
 
     assert _rank_within_groups(np.array([0, 0, 1, 1, 1]), np.array([0, 0, 0, 2, 2])).tolist() == [0, 1, 0, 0, 1]
     assert _last_argmax(np.array([[1.0, 3.0, 3.0, 2.0], [0.0, -1.0, -1.0, -1.0]])).tolist() == [2, 0]
@@ -428,7 +430,7 @@ def test_generators_are_deterministic():
 @given(st.integers(1, 6), st.integers(0, 12), st.data())
 def test_nth_true_equals_searchsorted_of_the_running_count(rows, n, data):
     """The c-th True of a row is where its running count first reaches c (np.searchsorted, side="left")."""
-    from utils.metrics.coco import _nth_true
+    from utils.metrics.coco_accumulate import _nth_true
 
     flags = np.array(data.draw(st.lists(st.booleans(), min_size=rows * n, max_size=rows * n)), bool).reshape(rows, n)
     c = np.array(data.draw(st.lists(st.integers(0, n + 2), min_size=rows * 4, max_size=rows * 4))).reshape(rows, 4)

@@ -24,10 +24,12 @@ from utils.metrics.coco import CocoEvaluation, Detections, GroundTruth
 
 COVERS = [f"utils.metrics.ap.{name}" for name in (
     "precision_recall", "precision_envelope", "interpolated_precision", "average_precision")] + [
-    f"utils.metrics.coco.{name}" for name in (
-        "GroundTruth", "Detections", "CocoEvaluation", "load_coco", "rank_detections", "coco_box_iou", "pair_ious",
-        "ignored_ground_truth", "match_image", "match_detections", "label_detections", "accumulate", "summarize",
-        "match_tables", "evaluate_tables", "coco_evaluate")]
+    f"utils.metrics.coco_tables.{name}" for name in (
+        "GroundTruth", "Detections", "CocoEvaluation", "load_coco", "rank_detections")] + [
+    f"utils.metrics.coco_matching.{name}" for name in (
+        "coco_box_iou", "pair_ious", "ignored_ground_truth", "match_image", "match_detections", "label_detections")] + [
+    f"utils.metrics.coco_accumulate.{name}" for name in ("accumulate", "summarize")] + [
+    f"utils.metrics.coco.{name}" for name in ("match_tables", "evaluate_tables", "coco_evaluate")]
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: Values that are not an array of real numbers.
