@@ -15,8 +15,6 @@ block of He et al., "Identity Mappings in Deep Residual Networks" (ECCV 2016), a
 whole networks, so that their parameters and FLOPs can be counted against the papers' tables.
 """
 
-import math
-
 import torch
 from torch import nn
 
@@ -293,8 +291,8 @@ def _seeded_deep_mlp(depth, width, batchnorm, seed):
     generator = torch.Generator().manual_seed(seed)
     for m in model.modules():
         if isinstance(m, nn.Linear):
-            nn.init.kaiming_uniform_(m.weight, a=math.sqrt(5), generator=generator)
-            bound = 1 / math.sqrt(m.in_features)
+            nn.init.kaiming_uniform_(m.weight, a=5 ** 0.5, generator=generator)
+            bound = 1 / m.in_features ** 0.5
             nn.init.uniform_(m.bias, -bound, bound, generator=generator)
         elif isinstance(m, nn.BatchNorm1d):
             m.reset_parameters()

@@ -24,9 +24,7 @@ Three ways to write the same function (BatchNorm after each conv, as in the pape
 import torch
 from torch import nn
 
-from utils.blocks.resnet import (
-    Bottleneck, _check_channels, bottleneck_flops, bottleneck_params, check_image_batch, projection,
-)
+from utils.blocks.resnet import Bottleneck, _check_channels, bottleneck_flops, bottleneck_params, check_image_batch, projection
 
 
 def resnext_block(in_channels, out_channels, cardinality=32, d=4, stride=1):
