@@ -109,10 +109,48 @@ def browser():
 
 @pytest.fixture(scope="module")
 def explore_server():
-    """The server of ``make explore``: Voila on the whole notebooks/ folder (landing page + every notebook)."""
+    """The server of ``make explore``: Voila on the whole notebooks/ folder (landing page + every notebook), with the
+    course's Voila configuration (course/site/voila/: titles on the landing page)."""
     server = Server("explore", [
         str(BIN / "voila"), "notebooks", "--no-browser", "--port={port}", "--Voila.ip=127.0.0.1",
-        "--VoilaConfiguration.show_tracebacks=True",
+        "--Voila.config_file_paths=course/site/voila",
     ], "/")
     yield server
     server.stop()
+
+
+SITE = ROOT / "site"
+
+
+@pytest.fixture(scope="session")
+def built_site():
+    """``site/`` as ``make site`` builds it (``make test-browser`` builds it first; built here if it is missing)."""
+    if not (SITE / "index.html").exists():
+        subprocess.run([sys.executable, "course/site/build_site.py"], cwd=ROOT, check=True)
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def site_server(built_site):
+    """The built site on a plain static host on 127.0.0.1 (Python's http.server), as any static host serves it."""
+    server = Server("site", [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1",
+                             "--directory", str(built_site)], "/index.html")
+    yield server
+    server.stop()
+
+
+class RequestLog:
+    """Every request a page makes; anything not on this machine is recorded and aborted (never sent)."""
+
+    LOCAL = ("file://", "http://127.0.0.1:", "data:", "blob:")
+
+    def __init__(self, page):
+        self.urls, self.outside = [], []
+        page.on("request", lambda request: self.urls.append(request.url))
+        page.route(lambda url: not url.startswith(self.LOCAL),
+                   lambda route: (self.outside.append(route.request.url), route.abort()))
+
+
+@pytest.fixture
+def request_log():
+    return RequestLog
