@@ -7,6 +7,7 @@ The landing page lists the notebooks by title, in course order, instead of by fi
 
 import os
 import pathlib
+import re
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -18,6 +19,11 @@ import nbformat  # noqa: E402
 os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("JUPYTER_PATH")]))
 
 
+def plain(markdown):
+    """A heading's text without markdown's `code` and *emphasis* marks."""
+    return re.sub(r"[`*]", "", markdown)
+
+
 def add_titles(page_config, notebook_path="", settings=None, **kwargs):
     """On a folder's landing page, add ``courseApps``: ``[{"path", "title"}]`` for its notebooks in course order."""
     root = pathlib.Path(settings["contents_manager"].root_dir)
@@ -25,7 +31,8 @@ def add_titles(page_config, notebook_path="", settings=None, **kwargs):
     if folder.is_dir():
         paths = build_site.course_order(sorted(folder.glob("*.ipynb")))
         page_config["courseApps"] = [
-            {"path": p.relative_to(root).as_posix(), "title": build_site.title(nbformat.read(p, as_version=4)) or p.stem}
+            {"path": p.relative_to(root).as_posix(), "title": plain(build_site.title(nbformat.read(p, as_version=4)))
+             or p.stem}
             for p in paths
         ]
     return page_config
