@@ -131,3 +131,19 @@ def test_checker():
         raise NotImplementedError
 
     assert check_fpn_level(stub).not_implemented
+
+
+def test_gradient_footprint_matches_the_receptive_field_and_its_phase():
+    # C5 of the small backbone: a 179-px square around the cell; P2 sees one C5 cell inside an 8x8 block of P2
+    # cells and two on the block's border (nearest upsampling copies one C5 cell onto 8x8 P2 cells).
+    model = P.BackboneWithFPN()
+    y0, y1, x0, x1 = P.gradient_footprint(lambda o: o["C5"], model, 320, 5, 5)
+    assert (y1 - y0, x1 - x0) == (179, 179)
+    inside = P.gradient_footprint(lambda o: o["P2"], model, 320, 42, 42)
+    border = P.gradient_footprint(lambda o: o["P2"], model, 320, 42, 40)
+    assert inside[1] - inside[0] == 179 and inside[3] - inside[2] == 179
+    assert border[3] - border[2] == 211 and border[:2] == inside[:2]
+    corner = P.gradient_footprint(lambda o: o["C2"], model, 64, 0, 0)
+    assert corner[0] == 0 and corner[2] == 0  # clipped by the image border
+    with pytest.raises(ValueError, match="outside"):
+        P.gradient_footprint(lambda o: o["C5"], model, 64, 2, 0)

@@ -179,6 +179,27 @@ def gradient_receptive_field(fn, module, size=256):
     return int(rows.max() - rows.min() + 1), int(cols.max() - cols.min() + 1)
 
 
+def gradient_footprint(fn, module, size, row, col):
+    """Where one output cell looks: the input pixels that reach cell ``(row, col)`` of ``fn(module(x))``.
+
+    The same probe as :func:`gradient_receptive_field` (all-positive weights, an input of ones, so no gradient is
+    ever zero by accident), for any cell instead of the centre one. Returns ``(y0, y1, x0, x1)``: the half-open
+    pixel bounds of the non-zero gradient in a ``size x size`` input (clipped by the image border).
+    """
+    probe = copy.deepcopy(module).double()
+    with torch.no_grad():
+        for p in probe.parameters():
+            p.fill_(0.01)
+    x = torch.ones(1, 3, size, size, dtype=torch.float64, requires_grad=True)
+    y = fn(probe(x))
+    if not (0 <= row < y.shape[2] and 0 <= col < y.shape[3]):
+        raise ValueError(f"(row, col) = {(row, col)} is outside the {tuple(y.shape[2:])} output map")
+    y[0, :, row, col].sum().backward()
+    seen = x.grad[0].abs().sum(0) > 0  # (size, size)
+    rows, cols = torch.nonzero(seen.any(1))[:, 0], torch.nonzero(seen.any(0))[:, 0]
+    return int(rows.min()), int(rows.max()) + 1, int(cols.min()), int(cols.max()) + 1
+
+
 def edge_pyramid(gray, strides=(4, 8, 16, 32)):
     """A hand-designed "backbone": Sobel edge strength of a grey image, average-pooled to each stride.
 

@@ -25,5 +25,8 @@ from utils.checks.mobilenet import check_depthwise_separable
 from utils.checks.efficientnet import check_drop_path
 from utils.checks.resnet import check_basic_block, check_bottleneck
 from utils.checks.resnext import check_grouped_conv
+from utils.checks.fpn import check_fpn_top_down
+from utils.checks.spp import check_sppf
 from utils.checks.unet import check_unet
 from utils.checks.faces import check_decode_branch
+from utils.checks.metrics import check_image_ap
