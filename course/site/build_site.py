@@ -270,6 +270,7 @@ def main(argv=None):
                         choices=sorted(LANGUAGES), help="languages to build (default: en, or $SITE_LANGS)")
     args = parser.parse_args(argv)
     languages = ["en"] + [code for code in args.lang if code != "en"]
+    shutil.rmtree(SITE, ignore_errors=True)  # no stale pages or assets (Sphinx keeps its parse cache in build/site/)
     for lang in languages:
         start = time.monotonic()
         entries, warnings = build(lang, languages)
