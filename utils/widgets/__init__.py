@@ -20,3 +20,4 @@ from utils.widgets.unet import mask_threshold_explorer
 from utils.widgets.models import model_map_explorer
 from utils.widgets.losses import focal_loss_explorer
 from utils.widgets.nms import nms_steps_explorer, nms_threshold_explorer, soft_nms_explorer
+from utils.widgets.mock_interview import mock_interview
