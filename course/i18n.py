@@ -27,13 +27,17 @@ import pathlib
 import re
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-LANGS = {"zh": {"dir": NOTEBOOKS / "zh", "catalog": ROOT / "course" / "i18n" / "zh"}}
+LANGUAGES = ("zh",)
+
+
+def paths(lang="zh", root=ROOT):
+    """Where the English notebooks, the translated notebooks and the catalogs of ``lang`` live under ``root``."""
+    return root / "notebooks", root / "notebooks" / lang, root / "course" / "i18n" / lang
 MARKER = re.compile(r"^<!-- cell: (?P<id>[\w-]+) en: (?P<sha>[0-9a-f]{12}) -->[ \t]*$", re.MULTILINE)
 
 
-def english_notebooks():
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+def english_notebooks(root=ROOT):
+    return sorted(paths(root=root)[0].glob("[0-9][0-9]_*.ipynb"))
 
 
 def source(cell):
@@ -58,6 +62,13 @@ def read_catalog(path):
     return entries
 
 
+def write_catalog(path, entries):
+    """Write ``{cell_id: (sha, translation)}`` as a catalog file (the inverse of :func:`read_catalog`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(f"<!-- cell: {k} en: {h} -->\n{v}\n" for k, (h, v) in entries.items())
+    path.write_text(text, encoding="utf-8")
+
+
 def entry(cell_id, english, translation=None):
     """One catalog entry: the marker line and the translation (or, for a to-do, the English text)."""
     return f"<!-- cell: {cell_id} en: {sha(english)} -->\n{translation if translation is not None else english}\n"
@@ -76,13 +87,13 @@ def relink(markdown):
     return re.sub(r"(\]\()([^)\s]+)", fix, markdown)
 
 
-def build(english_path, lang="zh"):
+def build(english_path, lang="zh", root=ROOT):
     """The translated notebook (a dict) and the problems found: ``[(cell_id, 'missing'|'stale')]``.
 
     A missing or stale cell keeps its English text in the generated notebook (never an outdated translation).
     """
     nb = json.loads(english_path.read_text(encoding="utf-8"))
-    catalog = read_catalog(LANGS[lang]["catalog"] / f"{english_path.stem}.md")
+    catalog = read_catalog(paths(lang, root)[2] / f"{english_path.stem}.md")
     out = copy.deepcopy(nb)
     problems = []
     for cell in out["cells"]:
@@ -104,31 +115,32 @@ def dumps(nb):
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def generate(lang="zh"):
+def generate(lang="zh", root=ROOT):
     """Write every translated notebook for which a catalog exists. Returns the problems by notebook."""
-    target = LANGS[lang]["dir"]
+    _, target, catalogs = paths(lang, root)
     target.mkdir(parents=True, exist_ok=True)
     report = {}
-    for path in english_notebooks():
-        if not (LANGS[lang]["catalog"] / f"{path.stem}.md").exists():
+    for path in english_notebooks(root):
+        if not (catalogs / f"{path.stem}.md").exists():
             continue
-        nb, problems = build(path, lang)
+        nb, problems = build(path, lang, root)
         (target / path.name).write_text(dumps(nb), encoding="utf-8")
         report[path.name] = problems
     return report
 
 
-def check(lang="zh", require_all=True):
+def check(lang="zh", require_all=True, root=ROOT):
     """Every problem, as lines: missing catalogs, missing or stale cells, unknown cells in a catalog, and generated
     notebooks that are out of step with their English source (code, outputs or translations differ)."""
     lines = []
-    for path in english_notebooks():
-        catalog_path = LANGS[lang]["catalog"] / f"{path.stem}.md"
+    _, target, catalogs = paths(lang, root)
+    for path in english_notebooks(root):
+        catalog_path = catalogs / f"{path.stem}.md"
         if not catalog_path.exists():
             if require_all:
-                lines.append(f"{path.name}: no catalog ({catalog_path.relative_to(ROOT)})")
+                lines.append(f"{path.name}: no catalog ({catalog_path.relative_to(root)})")
             continue
-        nb, problems = build(path, lang)
+        nb, problems = build(path, lang, root)
         for cell_id, what in problems:
             lines.append(f"{path.name}: cell {cell_id} is {what}"
                          + (" (its English source changed since it was translated)" if what == "stale" else ""))
@@ -136,20 +148,20 @@ def check(lang="zh", require_all=True):
         for cell_id in read_catalog(catalog_path):
             if cell_id not in ids:
                 lines.append(f"{path.name}: the catalog translates cell {cell_id}, which the notebook no longer has")
-        generated = LANGS[lang]["dir"] / path.name
+        generated = target / path.name
         if not generated.exists():
-            lines.append(f"{path.name}: {generated.relative_to(ROOT)} does not exist (run `python course/build.py i18n`)")
+            lines.append(f"{path.name}: {generated.relative_to(root)} does not exist (run `python course/build.py i18n`)")
         elif generated.read_text(encoding="utf-8") != dumps(nb):
-            lines.append(f"{path.name}: {generated.relative_to(ROOT)} is out of step (code, outputs or translations "
+            lines.append(f"{path.name}: {generated.relative_to(root)} is out of step (code, outputs or translations "
                          "differ): run `python course/build.py i18n`")
     return lines
 
 
-def todo(name, lang="zh"):
+def todo(name, lang="zh", root=ROOT):
     """Catalog entries (English text, current hash) for the cells of notebook ``name`` that need a translation."""
-    (path,) = [p for p in english_notebooks() if p.stem == name or p.name == name or p.stem.startswith(f"{name}_")]
+    (path,) = [p for p in english_notebooks(root) if p.stem == name or p.name == name or p.stem.startswith(f"{name}_")]
     nb = json.loads(path.read_text(encoding="utf-8"))
-    catalog = read_catalog(LANGS[lang]["catalog"] / f"{path.stem}.md")
+    catalog = read_catalog(paths(lang, root)[2] / f"{path.stem}.md")
     out = []
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
