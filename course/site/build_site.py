@@ -145,6 +145,14 @@ def clean_notebook(nb):
     return nb
 
 
+def html_anchor_links(text):
+    """``[text](#name)`` -> ``<a href="#name">text</a>`` where the page declares ``<a id="name">``: MyST resolves
+    links to headings, not to raw HTML anchors (the question bank marks each topic and question with one)."""
+    ids = set(re.findall(r'<a id="([^"]+)"', text))
+    return re.sub(r"\[([^\]]+)\]\(#([^)\s]+)\)",
+                  lambda m: f'<a href="#{m.group(2)}">{m.group(1)}</a>' if m.group(2) in ids else m.group(0), text)
+
+
 def write_if_changed(path, text):
     """Write ``text`` only if it differs, so Sphinx rebuilds only the pages whose source changed."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -216,7 +224,7 @@ def stage(lang, src):
     for page in COURSE_PAGES:
         found = conf["pages"] / f"{page}.md"
         source = found if found.exists() else ROOT / "course" / f"{page}.md"  # untranslated pages stay English
-        write_if_changed(src / "course" / f"{page}.md", source.read_text(encoding="utf-8"))
+        write_if_changed(src / "course" / f"{page}.md", html_anchor_links(source.read_text(encoding="utf-8")))
     write_if_changed(src / "index.md", landing_page(lang, entries))
     return entries
 
