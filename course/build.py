@@ -127,6 +127,15 @@ def interview_section(nb):
 LINK = re.compile(r"\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
 
 
+CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)   # code is never a link: `blocks[i](x)`
+
+
+def outside_code(markdown, rewrite):
+    """``markdown`` with ``rewrite`` applied to the text outside code spans and fenced blocks."""
+    parts = CODE.split(markdown)
+    return "".join(rewrite(part) if i % 2 == 0 else part for i, part in enumerate(parts))
+
+
 def course_links(markdown, path):
     """Rewrite the notebook's relative links so they work from ``course/``: ``#anchor`` becomes
     ``../notebooks/NN_x.ipynb#anchor`` and ``12_vit.ipynb`` becomes ``../notebooks/12_vit.ipynb``."""
@@ -138,11 +147,14 @@ def course_links(markdown, path):
             target = f"../notebooks/{target}"
         return f"]({target})"
 
-    return LINK.sub(rewrite, markdown)
+    return outside_code(markdown, lambda text: LINK.sub(rewrite, text))
 
 
 def link_targets(markdown):
-    return LINK.findall(markdown)
+    """The targets of the Markdown links in ``markdown`` (outside code)."""
+    found = []
+    outside_code(markdown, lambda text: found.extend(LINK.findall(text)) or text)
+    return found
 
 
 # --- the question bank -----------------------------------------------------------------------------------------------
