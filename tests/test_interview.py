@@ -185,6 +185,11 @@ def test_the_bank_loads_and_its_records_are_well_formed():
     assert set(interview.topics(bank)) >= {"IoU", "NMS", "ResNet", "Classic GANs"}
 
 
+def test_an_installed_package_reads_its_own_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr(interview, "BANK_PATHS", (tmp_path / "no-clone" / "questions.json", interview.BANK_PATHS[1]))
+    assert interview.load_bank()["questions"] == json.loads(interview.BANK_PATHS[1].read_text(encoding="utf-8"))["questions"]
+
+
 def test_a_missing_bank_says_how_to_get_one(tmp_path):
     with pytest.raises(FileNotFoundError, match="build.py questions"):
         interview.load_bank(tmp_path / "questions.json")
