@@ -346,3 +346,66 @@ def test_gan_1d_explorer():
     p_g = gan.kde_1d(run["snapshots"][0]["fake"][:, 0], x, 0.1)
     assert explorer.values["JSD(p_data, p_g)"] == pytest.approx(gan.js_divergence(p_data, p_g, x[1] - x[0]))
     assert 0 < explorer.values["mean D(G(z))"] < 1
+
+
+# --- a generator faster than its discriminator; DCGAN's generator ----------------------------------------
+
+def test_lr_d_sets_only_the_discriminators_learning_rate():
+    x, _ = sample_ring(500, sigma=0.05, seed=0)
+    kw = dict(steps=3, snapshot_every=3, n_fake=8, batch_size=16, hidden=8)
+    same = gan.train_gan(x, lr=1e-3, **kw)
+    explicit = gan.train_gan(x, lr=1e-3, lr_D=1e-3, **kw)
+    np.testing.assert_array_equal(same["snapshots"][-1]["fake"], explicit["snapshots"][-1]["fake"])
+    slow_d = gan.train_gan(x, lr=1e-3, lr_D=1e-5, **kw)
+    # D's first step differs, so G's next steps do: the two runs part after the first step
+    assert not np.array_equal(slow_d["snapshots"][-1]["fake"], same["snapshots"][-1]["fake"])
+    # D's parameters moved by about lr_D per Adam step: 1e-5 moves them 100x less than 1e-3
+    init = gan.train_gan(x, lr=1e-3, **{**kw, "steps": 0})["D"]
+    moved = [sum((p - q).abs().max().item() for p, q in zip(run["D"].parameters(), init.parameters()))
+             for run in (same, slow_d)]
+    assert moved[1] < moved[0] / 30
+    with pytest.raises(ValueError, match="lr_D"):
+        gan.train_gan(x, lr_D=0.0, **kw)
+
+
+@pytest.mark.parametrize("size,kernel,stride,padding,output_padding", [
+    (1, 4, 1, 0, 0), (4, 4, 2, 1, 0), (7, 3, 2, 1, 1), (5, 5, 3, 2, 2), (2, 1, 1, 0, 0)])
+def test_conv_transpose_size_matches_torch(size, kernel, stride, padding, output_padding):
+    layer = torch.nn.ConvTranspose2d(1, 1, kernel, stride, padding, output_padding)
+    out = layer(torch.zeros(1, 1, size, size))
+    assert out.shape[-1] == gan.conv_transpose_size(size, kernel, stride, padding, output_padding)
+    # and it inverts the convolution's size formula
+    conv = torch.nn.Conv2d(1, 1, kernel, stride, padding)
+    assert conv(out).shape[-1] == size
+
+
+def test_dcgan_generator_shapes_layers_and_parameters():
+    G = gan.dcgan_generator()
+    trace = gan.shape_trace(G, torch.randn(2, 100, 1, 1))
+    sizes = [shape for name, shape in trace if name == "input" or "ConvTranspose2d" in name]
+    assert sizes == [(2, 100, 1, 1), (2, 1024, 4, 4), (2, 512, 8, 8), (2, 256, 16, 16), (2, 128, 32, 32),
+                     (2, 3, 64, 64)]
+    kinds = [type(m).__name__ for m in G]
+    assert kinds[-2:] == ["ConvTranspose2d", "Tanh"] and kinds.count("BatchNorm2d") == 4  # no BN on the output
+    weights = 16 * (100 * 1024 + 1024 * 512 + 512 * 256 + 256 * 128 + 128 * 3)  # 4x4 kernels, no biases
+    assert sum(p.numel() for p in G.parameters()) == weights + 2 * (1024 + 512 + 256 + 128)
+    assert G.training  # shape_trace restored the mode
+    with torch.no_grad():
+        out = G(torch.randn(3, 100, 1, 1))
+    assert out.abs().max() <= 1
+    small = gan.dcgan_generator(z_dim=8, widths=(16, 8), channels=1)
+    assert small(torch.randn(2, 8, 1, 1)).shape == (2, 1, 16, 16)
+
+
+def test_dcgan_and_trace_bad_input():
+    for kwargs in (dict(widths=()), dict(widths="abc"), dict(widths=(8, 0)), dict(z_dim=0), dict(channels=2.5)):
+        with pytest.raises(ValueError):
+            gan.dcgan_generator(**kwargs)
+    with pytest.raises(ValueError, match="model"):
+        gan.shape_trace(torch.nn.Linear(2, 2), torch.zeros(1, 2))
+    with pytest.raises(ValueError, match="x"):
+        gan.shape_trace(torch.nn.Sequential(torch.nn.Linear(2, 2)), np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="output_padding"):
+        gan.conv_transpose_size(4, 4, 2, 1, output_padding=2)
+    with pytest.raises(ValueError, match="padding"):
+        gan.conv_transpose_size(1, 1, 1, 1)

@@ -285,13 +285,16 @@ def fit_discriminator(real, fake, steps=1000, hidden=64, batch_size=256, lr=3e-3
 
 def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0, z_dim=2, hidden=64,
               batch_size=256, lr=1e-3, betas=(0.5, 0.999), n_critic=1, gp_weight=10.0,
-              snapshot_every=100, grid=None, n_fake=1000, seed=0, description=None):
+              snapshot_every=100, grid=None, n_fake=1000, seed=0, description=None, lr_D=None):
     """Train a GAN of two ``mlp``s on ``data`` with one of the :data:`LOSSES`; keep snapshots to look at later.
 
     Args:
         data: ``(N,)`` or ``(N, d)`` real samples; minibatches are drawn from it with replacement.
         loss: a key of :data:`LOSSES`.
         steps: generator updates; the discriminator gets ``n_critic`` updates before each.
+        lr: Adam's learning rate for G, and for D unless ``lr_D`` is given. A generator that learns much faster
+            than its discriminator collapses onto a few modes (the "Helvetica scenario" of Goodfellow et al.,
+            2014, section 6: G "must not be trained too much without updating D").
         labels: ``(N,)`` int class of each sample and ``n_classes > 0`` for a conditional GAN (CGAN,
             Mirza and Osindero, 2014): G and D both receive the one-hot label concatenated to their input.
         grid: ``(M,)`` or ``(M, d)`` points where each snapshot evaluates D (unconditional GANs only).
@@ -311,6 +314,7 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
                              ("n_fake", n_fake, 0), ("seed", seed, 0)):
         _validate.integer(value, name, low=low)
     lr, gp_weight = _validate.number(lr, "lr", low=0, low_open=True), _validate.number(gp_weight, "gp_weight", low=0)
+    lr_D = lr if lr_D is None else _validate.number(lr_D, "lr_D", low=0, low_open=True)
     betas = tuple(_validate.array(betas, "betas", ndim=1, low=0, high=1, high_open=True).tolist())
     if len(betas) != 2:
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas}")
@@ -332,7 +336,7 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
         G = mlp(z_dim + n_classes, dim, hidden)
         D = mlp(dim + n_classes, 1, hidden)
         opt_G = torch.optim.Adam(G.parameters(), lr=lr, betas=betas)
-        opt_D = torch.optim.Adam(D.parameters(), lr=lr, betas=betas)
+        opt_D = torch.optim.Adam(D.parameters(), lr=lr_D, betas=betas)
 
         def cond(x, y):
             # CGAN: append the one-hot condition to the input of G and of D
@@ -422,3 +426,71 @@ def mode_coverage(samples, centres, sigma, n_sigma=3.0, min_share=0.02):
     n = max(len(index), 1)
     covered = (counts >= min_share * n) & (counts > 0)
     return {"modes": int(covered.sum()), "high_quality": float(good.sum() / n), "counts": counts}
+
+
+# --- DCGAN's generator: transposed convolutions (image GANs; nothing is trained here) ----------------------
+
+
+def conv_transpose_size(size, kernel, stride=1, padding=0, output_padding=0):
+    """Output size of ``nn.ConvTranspose2d`` along one axis (torch's formula, dilation 1)::
+
+        (size - 1) * stride - 2 * padding + kernel + output_padding
+
+    It inverts the size formula of ``nn.Conv2d`` with the same ``kernel, stride, padding``. DCGAN's layers:
+    ``kernel 4, stride 1, padding 0`` turns 1 into 4; ``kernel 4, stride 2, padding 1`` doubles any size.
+    ``output_padding`` must be smaller than ``stride`` (torch's rule); a result below 1 raises ``ValueError``.
+    """
+    size, kernel = _validate.integer(size, "size", low=1), _validate.integer(kernel, "kernel", low=1)
+    stride, padding = _validate.integer(stride, "stride", low=1), _validate.integer(padding, "padding", low=0)
+    output_padding = _validate.integer(output_padding, "output_padding", low=0)
+    if output_padding >= stride:
+        raise ValueError(f"output_padding must be smaller than stride ({stride}), got {output_padding}")
+    out = (size - 1) * stride - 2 * padding + kernel + output_padding
+    if out < 1:
+        raise ValueError(f"padding {padding} is too large: the output size would be {out}")
+    return out
+
+
+def dcgan_generator(z_dim=100, widths=(1024, 512, 256, 128), channels=3):
+    """DCGAN's generator (Radford et al., 2016, section 3 and Fig. 1), as ``nn.Sequential`` (untrained).
+
+    ``(B, z_dim, 1, 1)`` noise -> ``(B, channels, S, S)`` images in [-1, 1] with ``S = 4 * 2 ** len(widths)``
+    (64 for the default). The first transposed convolution (kernel 4, stride 1) is the paper's "project and
+    reshape" to a 4x4 map of ``widths[0]`` channels; each next one (kernel 4, stride 2, padding 1) doubles the size.
+    BatchNorm and ReLU after every layer but the last, which ends in tanh; no pooling, no fully connected layer.
+    The default widths are the paper's Fig. 1; torch's ``examples/dcgan/main.py`` uses half of them (``ngf = 64``).
+    """
+    z_dim, channels = _validate.integer(z_dim, "z_dim", low=1), _validate.integer(channels, "channels", low=1)
+    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__") or len(widths) == 0:
+        raise ValueError(f"widths must be a non-empty sequence of channel counts, got {widths!r}")
+    widths = [_validate.integer(w, "widths", low=1) for w in widths]
+    layers, c_in = [], z_dim
+    for i, c_out in enumerate(widths):
+        stride, padding = (1, 0) if i == 0 else (2, 1)  # 1x1 -> 4x4, then 2x per layer
+        # no bias: the BatchNorm that follows has its own shift
+        layers += [nn.ConvTranspose2d(c_in, c_out, 4, stride, padding, bias=False), nn.BatchNorm2d(c_out), nn.ReLU()]
+        c_in = c_out
+    layers += [nn.ConvTranspose2d(c_in, channels, 4, 2, 1, bias=False), nn.Tanh()]  # no BatchNorm on the output
+    return nn.Sequential(*layers)
+
+
+def shape_trace(model, x):
+    """The shape after every layer of an ``nn.Sequential``: ``[("input", shape), ("0 ConvTranspose2d", shape), ...]``.
+
+    Runs ``x`` (a tensor) through the layers one at a time, without gradients and in eval mode (BatchNorm then
+    accepts a batch of one); the model's mode is restored afterwards.
+    """
+    if not isinstance(model, nn.Sequential):
+        raise ValueError(f"model must be an nn.Sequential, got {type(model).__name__}")
+    if not isinstance(x, torch.Tensor) or not x.is_floating_point():
+        raise ValueError(f"x must be a float tensor, got {type(x).__name__}")
+    trace, was_training = [("input", tuple(x.shape))], model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            for i, layer in enumerate(model):
+                x = layer(x)
+                trace.append((f"{i} {type(layer).__name__}", tuple(x.shape)))
+    finally:
+        model.train(was_training)
+    return trace

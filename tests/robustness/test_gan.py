@@ -23,7 +23,8 @@ COVERS = [f"utils.gan.{name}" for name in (
     "optimal_discriminator", "kl_divergence", "js_divergence", "value_function", "kde_1d", "discriminator_loss",
     "saturating_generator_loss", "generator_loss", "lsgan_discriminator_loss", "lsgan_generator_loss",
     "wgan_critic_loss", "wgan_generator_loss", "gradient_penalty", "generator_gradients", "mlp",
-    "fit_discriminator", "train_gan", "nearest_mode", "mode_coverage")]
+    "fit_discriminator", "train_gan", "nearest_mode", "mode_coverage", "conv_transpose_size", "dcgan_generator",
+    "shape_trace")]
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NOT_NUMBER_ARRAYS = (None, "0.5", [0.5, None], np.array([1 + 2j]), [[1.0], [1.0, 2.0]])
@@ -250,6 +251,8 @@ def test_train_gan_rejects():
             rejects(gan.train_gan, x, **{**TINY, name: bad}, argument=name)
     for bad in BAD_POSITIVE:
         rejects(gan.train_gan, x, **TINY, lr=bad, argument="lr")
+        if bad is not None:  # lr_D=None means "the same as lr"
+            rejects(gan.train_gan, x, **TINY, lr_D=bad, argument="lr_D")
     for bad in (-1.0, np.nan, None):
         rejects(gan.train_gan, x, **TINY, gp_weight=bad, argument="gp_weight")
     for bad in ((0.5,), (0.5, 1.0), (-0.1, 0.9), None, "ab", (0.5, np.nan)):
@@ -290,3 +293,44 @@ def test_mode_metrics_empty_and_rejects():
         rejects(gan.mode_coverage, np.zeros((1, 2)), centres, 1.0, bad, argument="n_sigma")
     for bad in BAD_UNIT_INTERVAL:
         rejects(gan.mode_coverage, np.zeros((1, 2)), centres, 1.0, min_share=bad, argument="min_share")
+
+
+@SETTINGS
+@given(st.integers(1, 40), st.integers(1, 7), st.integers(1, 4), st.integers(0, 3), st.data())
+def test_conv_transpose_size_valid(size, kernel, stride, padding, data):
+    output_padding = data.draw(st.integers(0, stride - 1))
+    expected = (size - 1) * stride - 2 * padding + kernel + output_padding
+    if expected < 1:
+        rejects(gan.conv_transpose_size, size, kernel, stride, padding, output_padding, argument="padding")
+        return
+    out = call_unchanged(gan.conv_transpose_size, size, kernel, stride, padding, output_padding)
+    layer = torch.nn.ConvTranspose2d(1, 1, kernel, stride, padding, output_padding)
+    assert out == expected == layer(torch.zeros(1, 1, size, size)).shape[2]
+
+
+def test_conv_transpose_size_rejects():
+    for name in ("size", "kernel", "stride"):
+        for bad in BAD_COUNTS:
+            args = {"size": 4, "kernel": 4, "stride": 2, name: bad}
+            rejects(gan.conv_transpose_size, **args, argument=name)
+    for name in ("padding", "output_padding"):
+        for bad in (-1, 1.5, None, True, "0"):
+            rejects(gan.conv_transpose_size, 4, 4, 2, **{name: bad}, argument=name)
+    rejects(gan.conv_transpose_size, 4, 4, 2, 1, 2, argument="output_padding")  # must be < stride, as in torch
+
+
+def test_dcgan_generator_and_shape_trace():
+    G = call_unchanged(gan.dcgan_generator, 4, (8, 4), 1)
+    x = torch.randn(1, 4, 1, 1)  # a batch of one: BatchNorm in eval mode inside shape_trace
+    trace = call_unchanged(lambda t: gan.shape_trace(G, t), x)
+    assert trace[0] == ("input", (1, 4, 1, 1)) and trace[-1][1] == (1, 1, 16, 16) and G.training
+    assert gan.shape_trace(G, torch.zeros(0, 4, 1, 1))[-1][1] == (0, 1, 16, 16)  # an empty batch passes through
+    for name in ("z_dim", "channels"):
+        for bad in BAD_COUNTS:
+            rejects(gan.dcgan_generator, **{name: bad}, argument=name)
+    for bad in ((), [], "abc", None, 3, (8, 0), (8, 2.5), (8, None)):
+        rejects(gan.dcgan_generator, widths=bad, argument="widths")
+    for bad in (None, torch.nn.Linear(2, 2), [torch.nn.ReLU()]):
+        rejects(gan.shape_trace, bad, x, argument="model")
+    for bad in (None, np.zeros((1, 4, 1, 1)), torch.zeros(1, 4, 1, 1, dtype=torch.int64)):
+        rejects(gan.shape_trace, G, bad, argument="x")

@@ -30,3 +30,4 @@ from utils.checks.spp import check_sppf
 from utils.checks.unet import check_unet
 from utils.checks.faces import check_decode_branch
 from utils.checks.metrics import check_image_ap
+from utils.checks.gan import check_gan_training_step, check_wgan_critic_loss
