@@ -90,7 +90,7 @@ def test_every_topic_links_its_exercise(bank):
         assert exercise and exercise["link"] and exercise["checker"], f"{topic['notebook']}: no exercise found"
 
 
-# --- links --------------------------------------------------------------------------------------------------------------
+# --- links ------------------------------------------------------------------------------------------------------------
 
 def headings_of(path):
     return build.anchors(build.load(path)) if path.suffix == ".ipynb" else set()
@@ -119,7 +119,7 @@ def test_course_links_point_to_existing_files_and_headings(doc):
     assert not problems, f"{doc.name}: " + "; ".join(sorted(problems))
 
 
-# --- errata ---------------------------------------------------------------------------------------------------------------
+# --- errata -----------------------------------------------------------------------------------------------------------
 
 def test_every_seed_notebook_corrects_the_seed():
     for path in SEED_NOTEBOOKS:
@@ -147,7 +147,7 @@ def test_errata_have_no_dangling_colons():
             assert re.match(r"\s*(```|- |\d+\. |\|)", following), f"a colon introduces nothing: {block[-120:]!r}"
 
 
-# --- glossary -------------------------------------------------------------------------------------------------------------
+# --- glossary ---------------------------------------------------------------------------------------------------------
 
 REQUIRED_TERMS = ["转置卷积", "上采样", "最大池化", "有效感受野", "空洞卷积", "级联", "难例挖掘", "最优判别器", "非饱和损失",
                   "极小极大博弈", "KL散度", "条件生成对抗网络", "循环一致性损失", "感知损失", "利普希茨约束", "模式坍塌",
@@ -185,7 +185,7 @@ def test_glossary_terms_are_unique_and_the_searched_ones_are_there():
         assert term in chinese, f"{term} missing from the glossary"
 
 
-# --- syllabus -------------------------------------------------------------------------------------------------------------
+# --- syllabus ---------------------------------------------------------------------------------------------------------
 
 def sessions():
     """``{number: [(part, notebook, minutes)]}`` from the timed plans, with each plan's stated total."""
@@ -259,7 +259,7 @@ def test_syllabus_status_matches_the_notebooks_on_disk():
         assert status == ("done" if exists else "planned"), f"seed question {number}: status {status}, exists: {exists}"
 
 
-# --- README and slides ----------------------------------------------------------------------------------------------------
+# --- README and slides ------------------------------------------------------------------------------------------------
 
 def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -17,7 +17,8 @@ T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone.utc)
 def record(qid, topic="IoU", level="core", parent=None):
     return {"id": qid, "topic": topic, "notebook": f"{qid.split('/')[0]}.ipynb", "level": level,
             "kind": "follow-up" if parent else "question", "parent": parent, "question": f"{qid}?",
-            "answer": f"answer of {qid}", "section": "../notebooks/x.ipynb#A", "exercise": "../notebooks/x.ipynb#Exercise"}
+            "answer": f"answer of {qid}", "section": "../notebooks/x.ipynb#A",
+            "exercise": "../notebooks/x.ipynb#Exercise"}
 
 
 def small_bank():
@@ -39,7 +40,7 @@ def small_bank():
     return {"levels": list(interview.LEVELS), "topics": topics, "questions": questions}
 
 
-# --- the schedule ----------------------------------------------------------------------------------------------------
+# --- the schedule -----------------------------------------------------------------------------------------------------
 
 def test_the_four_grades_of_a_new_card_are_ordered_again_first_easy_last():
     due = {g: interview.due_time(interview.review(None, g, T0)) - T0 for g in interview.GRADES}
@@ -90,7 +91,7 @@ def test_schedule_lists_the_soonest_review_first():
     assert "99_gone/x" not in [r["id"] for r in interview.schedule(progress, T0, small_bank())]
 
 
-# --- the draw --------------------------------------------------------------------------------------------------------
+# --- the draw ---------------------------------------------------------------------------------------------------------
 
 def test_follow_ups_come_right_after_their_parent():
     bank = small_bank()
@@ -134,7 +135,7 @@ def test_select_by_topic_and_level():
     assert card["id"] == "01_iou/exercise" and "../notebooks/01_iou.ipynb#Exercise" in card["answer"]
 
 
-# --- progress on disk --------------------------------------------------------------------------------------------------
+# --- progress on disk -------------------------------------------------------------------------------------------------
 
 def test_progress_round_trip_and_where_it_lives(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -163,7 +164,7 @@ def test_a_damaged_progress_file_is_reported_not_overwritten(tmp_path):
     assert path.read_text(encoding="utf-8") == "[]"
 
 
-# --- the bank ----------------------------------------------------------------------------------------------------------
+# --- the bank ---------------------------------------------------------------------------------------------------------
 
 def test_the_packaged_bank_is_a_copy_of_the_generated_one():
     source = ROOT / "course" / "questions.json"
@@ -187,7 +188,8 @@ def test_the_bank_loads_and_its_records_are_well_formed():
 
 def test_an_installed_package_reads_its_own_copy(tmp_path, monkeypatch):
     monkeypatch.setattr(interview, "BANK_PATHS", (tmp_path / "no-clone" / "questions.json", interview.BANK_PATHS[1]))
-    assert interview.load_bank()["questions"] == json.loads(interview.BANK_PATHS[1].read_text(encoding="utf-8"))["questions"]
+    shipped = json.loads(interview.BANK_PATHS[1].read_text(encoding="utf-8"))
+    assert interview.load_bank()["questions"] == shipped["questions"]
 
 
 def test_a_missing_bank_says_how_to_get_one(tmp_path):
@@ -198,7 +200,7 @@ def test_a_missing_bank_says_how_to_get_one(tmp_path):
         interview.load_bank(tmp_path / "other.json")
 
 
-# --- the widget, in the kernel -----------------------------------------------------------------------------------------
+# --- the widget, in the kernel ----------------------------------------------------------------------------------------
 
 class Clock:
     def __init__(self):

@@ -220,7 +220,7 @@ def wait_text(delta):
     return f"{round(minutes / 1440)} days" if round(minutes / 1440) != 1 else "1 day"
 
 
-# --- progress on disk ---------------------------------------------------------------------------------------------
+# --- progress on disk -------------------------------------------------------------------------------------------------
 
 def progress_path(path=None):
     """Where progress is kept: ``path``, else ``$CV_INTERVIEW_PROGRESS``, else ``~/.cv-interview-notebooks/``."""

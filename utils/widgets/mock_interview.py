@@ -86,7 +86,7 @@ class MockInterview(widgets.VBox):
                           self.question, self.answer, grades, self.reviews])
         self._idle()
 
-    # --- what the learner does ----------------------------------------------------------------------------------
+    # --- what the learner does ----------------------------------------------------------------------------------------
 
     def start(self):
         """Draw a session from the chosen topics, levels and mode, and ask its first question."""
@@ -127,7 +127,7 @@ class MockInterview(widgets.VBox):
         self.position += 1
         self._ask()
 
-    # --- display -----------------------------------------------------------------------------------------------------
+    # --- display ------------------------------------------------------------------------------------------------------
 
     def _current(self):
         return self.queue[self.position] if self.position < len(self.queue) else None
@@ -209,8 +209,8 @@ class MockInterview(widgets.VBox):
         position = f"question {self.values['position']} of {len(self.queue)}" if card else "no session running"
         self.status.value = f"<small>{position} · progress file: {html.escape(self.path.name)}</small>"
         head = "<tr><th style='text-align:left'>Next reviews</th><th>box</th><th>in</th></tr>"
-        body = "".join(f"<tr><td><code>{html.escape(r['id'][:70])}</code></td><td>{r['box']}</td><td>{r['in']}</td></tr>"
-                       for r in rows[:8])
+        body = "".join(f"<tr><td><code>{html.escape(r['id'][:70])}</code></td><td>{r['box']}</td>"
+                       f"<td>{r['in']}</td></tr>" for r in rows[:8])
         self.reviews.value = f"<table>{head}{body}</table>" if rows else "<small>No reviews scheduled yet.</small>"
 
     def __repr__(self):
