@@ -20,10 +20,10 @@ of the question a follow-up belongs to, else None), ``section`` (the notebook se
 So for a new card (box 1) the four grades give 10 minutes, 1, 3 and 7 days: ``again`` brings a card back first,
 ``easy`` pushes it furthest. Why Leitner (Leitner 1972): its whole state is one small integer per card, which a
 learner can read in the progress file and predict ("box 4: in two weeks"), and it works from the first review. SM-2
-(Wozniak 1990) keeps an easiness factor per card instead (2.5 at the start, never below 1.3; each grade on a 0-5
-scale moves it, by -0.14 for a correct but laboured recall and +0.1 for a perfect one) and multiplies the last
-interval by it: finer, but its benefit builds up over months of reviews, and four buttons would have to be mapped
-onto six grades. For a few hundred cards drilled in the weeks before an interview, a fixed ladder is enough.
+(Wozniak 1990) keeps an easiness factor per card instead (2.5 at the start, never below 1.3; on its 0-5 scale a
+laboured correct recall, 3, lowers it by 0.14 and a perfect one, 5, raises it by 0.1) and multiplies the last interval
+by it: finer, but its benefit builds up over months of reviews, and four buttons would have to be mapped onto six
+grades. For a few hundred cards drilled in the weeks before an interview, a fixed ladder is enough.
 
 **Progress** lives in ``~/.cv-interview-notebooks/progress.json`` (or the file named by the environment variable
 ``CV_INTERVIEW_PROGRESS``), never in the repository: ``{"version": 1, "seed": int, "cards": {id: card}}``, a card
