@@ -4,6 +4,7 @@ import numpy as np
 
 from utils.metrics.ap import average_precision, interpolated_precision
 from utils.plotting.core import COLORS, draw_boxes, image_axes
+from utils.plotting.nms import place_tags
 
 METHOD_LABELS = {"voc11": "VOC07 11-point", "all_points": "VOC10+ all points", "coco101": "COCO 101-point"}
 
@@ -85,14 +86,39 @@ OUTCOME_COLORS = {"TP": COLORS["kept"], "FP": COLORS["pred"], "ignored": COLORS[
 
 def draw_matches(ax, gt_boxes, gt_crowd, dt_boxes, dt_scores, outcomes, size, title=None):
     """One image's evaluation: ground truth (teal; crowd regions dashed) and detections coloured by outcome
-    (TP dark blue, FP orange, ignored grey), each labelled with its outcome and score. Boxes are xyxy."""
+    (TP dark blue, FP orange, ignored grey), each tagged with its outcome and score. Boxes are xyxy.
+
+    Tags are placed so that none covers another (:func:`utils.plotting.nms.place_tags`): the detections' first,
+    then each crowd region's "crowd" tag where it is still free.
+    """
     image_axes(ax, size[0], size[1], title)
     gt_boxes = np.asarray(gt_boxes, float).reshape(-1, 4)
+    dt_boxes = np.asarray(dt_boxes, float).reshape(-1, 4)
     crowd = np.asarray(gt_crowd, bool)
     draw_boxes(ax, gt_boxes[~crowd], color=COLORS["gt"], linewidth=3)
-    draw_boxes(ax, gt_boxes[crowd], labels=["crowd"] * int(crowd.sum()), color=COLORS["gt"], linewidth=2,
-               linestyle="--")
-    draw_boxes(ax, dt_boxes, labels=list(outcomes), scores=dt_scores, color=[OUTCOME_COLORS[o] for o in outcomes],
-               linewidth=1.5)
+    draw_boxes(ax, gt_boxes[crowd], color=COLORS["gt"], linewidth=2, linestyle="--")
+    colors = [OUTCOME_COLORS[o] for o in outcomes]
+    draw_boxes(ax, dt_boxes, color=colors, linewidth=1.5)
+    tags = place_tags(ax, dt_boxes, [f"{o} {s:.2f}" for o, s in zip(outcomes, dt_scores)], colors)
+    place_tags(ax, gt_boxes[crowd], ["crowd"] * int(crowd.sum()), COLORS["gt"], avoid=[t.tag_rect for t in tags])
     ax.grid(False)
     return ax
+
+
+def draw_pr_curves(ax, curves, title=None, legend="lower left"):
+    """Several precision-recall curves of one class on one axes, e.g. at three IoU thresholds.
+
+    ``curves``: ``{label: (recall, precision)}``; each is drawn as its interpolated envelope (the curve COCO's
+    101-point AP reads), labelled with that AP. Returns ``{label: AP}``.
+    """
+    grid = np.linspace(0, 1, 1001)
+    aps = {}
+    for (label, (recall, precision)), color in zip(curves.items(), (COLORS["kept"], COLORS["pred"], COLORS["gt"],
+                                                                    COLORS["accent"], COLORS["dropped"])):
+        aps[label] = average_precision(recall, precision, "coco101")
+        ax.plot(grid, interpolated_precision(recall, precision, grid), color=color, lw=1.8,
+                label=f"{label}: AP {aps[label]:.3f}")
+    ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.05), xlabel="recall", ylabel="precision (interpolated)", title=title)
+    if legend:
+        ax.legend(loc=legend)
+    return aps
