@@ -2,8 +2,14 @@
 
 Target: the median update of every widget under 100 ms (compute, redraw, PNG), so that dragging a slider feels
 instant. An absolute target, unlike the ratios elsewhere: it is what a reader feels, on the machine they have.
+
+On a shared machine, other processes slow some passes down: ``python -m benchmarks.bench_widgets --repeat 3``
+measures each widget three times (a freshly built explorer each time, so no pass gains from an earlier one's
+caches) and reports the quietest pass.
 """
 
+import argparse
+import functools
 import statistics
 import time
 
@@ -20,18 +26,27 @@ def _builders():
     from utils import gan
     from utils.data import mixture_pdf_1d, ring_centres, sample_mixture_1d, sample_ring
 
-    def gan_1d():
+    @functools.cache  # the training runs are data for the widget, not part of it: trained once
+    def gan_1d_run():
         x = np.linspace(-4, 4, 201)
         real = sample_mixture_1d(2000, [-1.0, 1.0], [0.3, 0.3], seed=0)
-        run = gan.train_gan(real, steps=40, z_dim=1, grid=x, snapshot_every=10, n_fake=500)
+        return x, gan.train_gan(real, steps=40, z_dim=1, grid=x, snapshot_every=10, n_fake=500)
+
+    def gan_1d():
+        x, run = gan_1d_run()
         return W.gan_1d_explorer(run, x, mixture_pdf_1d(x, [-1.0, 1.0], [0.3, 0.3]))
 
-    def gan_zoo():
+    @functools.cache
+    def gan_zoo_runs():
         x, _ = sample_ring(2000, sigma=0.05, seed=0)
         g = np.linspace(-3, 3, 25)
         grid = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)
         runs = {loss: gan.train_gan(x, loss, steps=40, snapshot_every=10, grid=grid, n_fake=500, batch_size=64)
                 for loss in gan.LOSSES}
+        return x, grid, runs
+
+    def gan_zoo():
+        x, grid, runs = gan_zoo_runs()
         return W.gan_zoo_explorer(runs, ring_centres(8, 2.0), 0.05, grid, real=x[:500])
 
     def mask_threshold():
@@ -78,24 +93,33 @@ def update_times(explorer):
     return times
 
 
-def main():
+def main(repeat=1):
     use_course_style()  # as the notebooks show them (utils.setup_notebook): the style changes what a draw costs
     builders = _builders()
     ok = True
     for name in sorted(n for n in dir(W) if n.endswith("_explorer")):
-        try:
-            explorer = builders[name]() if name in builders else getattr(W, name)()
-        except TypeError:
+        build = builders.get(name, getattr(W, name))
+        passes = []  # (median, slowest, moves) of each pass
+        for _ in range(repeat):
+            try:
+                explorer = build()
+            except TypeError:
+                break
+            times = update_times(explorer)
+            passes.append((statistics.median(times) * 1e3, max(times) * 1e3, len(times)))
+        if not passes:
             print(f"{name}: needs arguments this benchmark does not build (skipped)")
             continue
-        times = update_times(explorer)
-        median, worst = statistics.median(times) * 1e3, max(times) * 1e3
+        median, worst, moves = min(passes)  # the quietest pass
         good = median < TARGET_MS
         ok &= good
-        print(f"{name}: median update {median:.0f} ms, slowest {worst:.0f} ms over {len(times)} moves "
-              f"(target median < {TARGET_MS} ms) {'OK' if good else 'MISS'}")
+        print(f"{name}: median update {median:.0f} ms, slowest {worst:.0f} ms over {moves} moves"
+              + (f" (quietest of {repeat} passes)" if repeat > 1 else "")
+              + f" (target median < {TARGET_MS} ms) {'OK' if good else 'MISS'}")
     return ok
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="passes per widget; the quietest is reported")
+    main(parser.parse_args().repeat)
