@@ -145,7 +145,13 @@ def test_gradient_flow_explorer():
     explorer = W.gradient_flow_explorer(depth=10)
     explorer.controls["depth"].value = 12
     explorer.controls["batchnorm"].value = False
-    norms = gradient_flow_numbers(12, batchnorm=False)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # the widget computes with one thread, as notebook 08 does
+    try:
+        norms = gradient_flow_numbers(12, batchnorm=False)
+    finally:
+        torch.set_num_threads(threads)
+    assert torch.get_num_threads() == threads  # the widget put the caller's thread count back too
     assert explorer.values["plain: first layer"] == float(norms["plain"][0])
     assert explorer.values["residual: first / last"] == float(norms["residual"][0] / norms["residual"][-1])
 

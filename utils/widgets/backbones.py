@@ -4,6 +4,7 @@ import functools
 
 import ipywidgets as widgets
 import numpy as np
+import torch
 
 # the numbers each widget shows (re-exported: notebooks 08-10 import them from here too)
 from utils.blocks.mobilenet import separable_numbers, separable_ratio  # noqa: F401
@@ -27,7 +28,16 @@ def gradient_flow_explorer(depth=30, batchnorm=True, max_depth=80):
     ax.set(xlabel="weight layer (1 = next to the input)", ylabel="||dL/dW|| at initialisation")
     ax.legend()
     # Two deep nets through a backward pass is most of the cost of a move: keep each (depth, BatchNorm) result.
-    cached_numbers = functools.lru_cache(maxsize=None)(gradient_flow_numbers)
+    @functools.lru_cache(maxsize=None)
+    def cached_numbers(depth, batchnorm):
+        # One intra-op thread, as notebook 08 runs: these nets are too small to share out (a second thread that
+        # waits for a busy core made a move 10-30x slower), and the numbers no longer depend on the core count.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return gradient_flow_numbers(depth, batchnorm)
+        finally:
+            torch.set_num_threads(threads)
 
     def draw(depth, batchnorm):
         norms = cached_numbers(depth, batchnorm)
