@@ -352,7 +352,8 @@ def train_gan(data, loss="non-saturating", steps=1000, labels=None, n_classes=0,
                 if grid_t is not None and not n_classes:
                     scores = D(grid_t)[:, 0]
                     d_grid = (torch.sigmoid(scores) if d_loss_fn is discriminator_loss else scores).numpy()
-            return {"step": step, "fake": fake, "fake_labels": None if y_fixed is None else y_fixed.numpy(), "D": d_grid}
+            fake_labels = None if y_fixed is None else y_fixed.numpy()
+            return {"step": step, "fake": fake, "fake_labels": fake_labels, "D": d_grid}
 
         history = {"loss_D": np.zeros(steps), "loss_G": np.zeros(steps)}
         snapshots = [snapshot(0)]
@@ -418,7 +419,8 @@ def mode_coverage(samples, centres, sigma, n_sigma=3.0, min_share=0.02):
         ``{"modes": int, "high_quality": float share in [0, 1], "counts": (K,) high-quality samples per mode}``;
         for no samples, 0 modes and share 0.
     """
-    sigma, n_sigma = _validate.number(sigma, "sigma", low=0, low_open=True), _validate.number(n_sigma, "n_sigma", low=0, low_open=True)
+    sigma = _validate.number(sigma, "sigma", low=0, low_open=True)
+    n_sigma = _validate.number(n_sigma, "n_sigma", low=0, low_open=True)
     min_share = _validate.number(min_share, "min_share", 0, 1)
     index, dist = nearest_mode(samples, centres)
     good = dist <= n_sigma * sigma

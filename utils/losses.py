@@ -42,7 +42,8 @@ def _check(inputs, targets, alpha, gamma, reduction="none", name="inputs", hard=
     inputs = _validate.tensor(inputs, name)
     targets = _validate.tensor(targets, "targets", low=0, high=1)
     if inputs.shape != targets.shape:
-        raise ValueError(f"{name} and targets must have the same shape, got {tuple(inputs.shape)} and {tuple(targets.shape)}")
+        raise ValueError(f"{name} and targets must have the same shape, got {tuple(inputs.shape)} and "
+                         f"{tuple(targets.shape)}")
     if hard and not ((targets == 0) | (targets == 1)).all():
         raise ValueError("targets must be 0 or 1 (hard labels)")
     _check_weights(alpha, gamma)

@@ -134,7 +134,7 @@ def test_losses_valid(a, b, dtype):
 def test_losses_reject():
     ok = torch.zeros(3, 1)
     for name, (fn, n_args, _) in LOSSES.items():
-        names = [p for p in fn.__code__.co_varnames[:n_args]]
+        names = fn.__code__.co_varnames[:n_args]
         for i in range(n_args):
             for bad in NOT_FLOAT_TENSORS:
                 args = [ok] * n_args
@@ -190,10 +190,9 @@ def test_generator_gradients_rejects():
 def test_mlp_valid_and_rejects():
     net = call_unchanged(gan.mlp, 3, 2, 4, 0)
     assert net(torch.zeros(5, 3)).shape == (5, 2)
-    for name, kwargs in (("in_dim", {}), ("out_dim", {}), ("hidden", {}),):
+    for name in ("in_dim", "out_dim", "hidden"):
         for bad in BAD_COUNTS:
-            args = {"in_dim": 2, "out_dim": 1, "hidden": 4, name: bad}
-            rejects(gan.mlp, **args, argument=name)
+            rejects(gan.mlp, **{"in_dim": 2, "out_dim": 1, "hidden": 4, name: bad}, argument=name)
     for bad in (-1, 1.5, None, True):
         rejects(gan.mlp, 2, 1, depth=bad, argument="depth")
 

@@ -122,7 +122,8 @@ def test_focal_loss_float64_and_grad_reject():
     rejects(L.focal_loss_grad, tx, torch.zeros(3), argument=("logits", "targets"))
     rejects(L.focal_loss_grad, tx, ty, alpha=1.5, argument="alpha")
     rejects(L.focal_loss_grad, tx, ty, gamma=-1, argument="gamma")
-    assert L.focal_loss_float64([], []).shape == (0,) and L.focal_loss_grad(torch.zeros(0), torch.zeros(0)).shape == (0,)
+    assert L.focal_loss_float64([], []).shape == (0,)
+    assert L.focal_loss_grad(torch.zeros(0), torch.zeros(0)).shape == (0,)
 
 
 @SETTINGS
