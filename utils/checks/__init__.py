@@ -31,5 +31,6 @@ from utils.checks.unet import check_unet
 from utils.checks.faces import check_decode_branch
 from utils.checks.metrics import check_image_ap
 from utils.checks.gan import check_gan_training_step, check_wgan_critic_loss
+from utils.checks.models import check_bottleneck_cost
 from utils.checks.anchors import check_iou_kmeans
 from utils.checks.losses import check_focal_loss_logits

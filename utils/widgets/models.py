@@ -21,7 +21,8 @@ def model_map_explorer(family="all", start=2012):
     # models of one family and year together, and only those share a row position, so what stays visible is
     # exactly what a fresh draw_timeline of the filtered list would draw, at a fraction of the cost.
     everything = classic_models()
-    draw_timeline(ax, everything)
+    bands = draw_timeline(ax, everything)  # {family: (y_top, y_bottom)}: a filtered family fills the panel
+    y_all = (max(b for band in bands.values() for b in band), min(b for band in bands.values() for b in band))
     name_at = {}  # (year, row) of each model's dot -> its name; draw_timeline plots one dot per model, in order
     model_artists = {m.name: [] for m in everything}
     for m, dot in zip(everything, ax.lines):
@@ -42,6 +43,7 @@ def model_map_explorer(family="all", start=2012):
                 artist.set_visible(name in shown)
         for arrow, child, parent in arrows:
             arrow.set_visible(child in shown and parent in shown)
+        ax.set_ylim(y_all if family == "all" else bands[family][::-1])
         return {
             "models shown": len(models),
             "first year": min((m.year for m in models), default="-"),
