@@ -87,13 +87,65 @@ def relink(markdown):
     return re.sub(r"(\]\()([^)\s]+)", fix, markdown)
 
 
-def build(english_path, lang="zh", root=ROOT):
+def headings(markdown):
+    """The heading texts of a markdown cell, in order (lines in code fences are not headings)."""
+    found, fenced = [], False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and re.match(r"^#{1,6} ", line):
+            found.append(line.lstrip("#").strip())
+    return found
+
+
+def anchor(heading):
+    """JupyterLab's anchor for a heading: its rendered text with spaces replaced by ``-``."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](url) -> text
+    text = re.sub(r"[*`]", "", text)
+    return text.replace(" ", "-")
+
+
+def anchor_map(english_path, lang="zh", root=ROOT):
+    """``{english anchor: translated anchor}`` for the headings of a notebook's translated cells, so links to a
+    section (``#3.-Proof``, ``02_nms.ipynb#5.-Two-thresholds``) can be kept in English in the catalog."""
+    nb = json.loads(english_path.read_text(encoding="utf-8"))
+    catalog = read_catalog(paths(lang, root)[2] / f"{english_path.stem}.md")
+    mapping = {}
+    for cell in nb["cells"]:
+        found = catalog.get(cell.get("id"))
+        if cell["cell_type"] != "markdown" or found is None or found[0] != sha(source(cell)):
+            continue
+        en, tr = headings(source(cell)), headings(found[1])
+        if len(en) == len(tr):
+            mapping.update({anchor(a): anchor(b) for a, b in zip(en, tr) if anchor(a) != anchor(b)})
+    return mapping
+
+
+def reanchor(markdown, own, others):
+    """Rewrite links to English section anchors into the translated anchors: ``own`` maps this notebook's anchors,
+    ``others[name]`` another notebook's (by file name)."""
+
+    def fix(match):
+        page, target = match.group(2), match.group(3)
+        mapping = own if not page else others.get(page, {})
+        return f"{match.group(1)}{page or ''}#{mapping.get(target, target)})"
+
+    return re.sub(r"(\]\()(\d\d_[\w-]+\.ipynb)?#([^)\s]+)\)", fix, markdown)
+
+
+def all_anchor_maps(lang="zh", root=ROOT):
+    return {p.name: anchor_map(p, lang, root) for p in english_notebooks(root)}
+
+
+def build(english_path, lang="zh", root=ROOT, maps=None):
     """The translated notebook (a dict) and the problems found: ``[(cell_id, 'missing'|'stale')]``.
 
     A missing or stale cell keeps its English text in the generated notebook (never an outdated translation).
+    Links to sections keep working: English anchors in a translation are rewritten to the translated headings.
     """
     nb = json.loads(english_path.read_text(encoding="utf-8"))
     catalog = read_catalog(paths(lang, root)[2] / f"{english_path.stem}.md")
+    maps = maps if maps is not None else all_anchor_maps(lang, root)
     out = copy.deepcopy(nb)
     problems = []
     for cell in out["cells"]:
@@ -106,7 +158,7 @@ def build(english_path, lang="zh", root=ROOT):
         elif found[0] != sha(english):
             problems.append((cell["id"], "stale"))
         else:
-            cell["source"] = relink(found[1])
+            cell["source"] = reanchor(relink(found[1]), maps.get(english_path.name, {}), maps)
     out["metadata"]["language_info_i18n"] = {"lang": lang, "source": f"../{english_path.name}"}
     return out, problems
 
@@ -120,10 +172,11 @@ def generate(lang="zh", root=ROOT):
     _, target, catalogs = paths(lang, root)
     target.mkdir(parents=True, exist_ok=True)
     report = {}
+    maps = all_anchor_maps(lang, root)
     for path in english_notebooks(root):
         if not (catalogs / f"{path.stem}.md").exists():
             continue
-        nb, problems = build(path, lang, root)
+        nb, problems = build(path, lang, root, maps)
         (target / path.name).write_text(dumps(nb), encoding="utf-8")
         report[path.name] = problems
     return report
@@ -134,13 +187,14 @@ def check(lang="zh", require_all=True, root=ROOT):
     notebooks that are out of step with their English source (code, outputs or translations differ)."""
     lines = []
     _, target, catalogs = paths(lang, root)
+    maps = all_anchor_maps(lang, root)
     for path in english_notebooks(root):
         catalog_path = catalogs / f"{path.stem}.md"
         if not catalog_path.exists():
             if require_all:
                 lines.append(f"{path.name}: no catalog ({catalog_path.relative_to(root)})")
             continue
-        nb, problems = build(path, lang, root)
+        nb, problems = build(path, lang, root, maps)
         for cell_id, what in problems:
             lines.append(f"{path.name}: cell {cell_id} is {what}"
                          + (" (its English source changed since it was translated)" if what == "stale" else ""))

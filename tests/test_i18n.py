@@ -95,3 +95,21 @@ def test_links_from_the_chinese_folder():
     assert i18n.relink("see [02](02_nms.ipynb) and [bank](../course/questions.md)") == \
         "see [02](02_nms.ipynb) and [bank](../../course/questions.md)"
     assert i18n.relink("[a](#3.-Proof) [b](https://arxiv.org/abs/1)") == "[a](#3.-Proof) [b](https://arxiv.org/abs/1)"
+
+
+def test_section_links_follow_the_translated_headings(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    cells = [
+        {"cell_type": "markdown", "id": "a1", "metadata": {}, "source": "## 3. Proof: three references\n\ntext"},
+        {"cell_type": "markdown", "id": "a2", "metadata": {}, "source": "See [the proof](#3.-Proof:-three-references)."},
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    catalog = tmp_path / "course" / "i18n" / "zh" / "01_x.md"
+    i18n.write_catalog(catalog, {
+        "a1": (i18n.sha(cells[0]["source"]), "## 3. 证明：三个参照\n\n正文"),
+        "a2": (i18n.sha(cells[1]["source"]), "见[证明](#3.-Proof:-three-references)。"),
+    })
+    i18n.generate(root=tmp_path)
+    zh = json.loads((tmp_path / "notebooks" / "zh" / "01_x.ipynb").read_text(encoding="utf-8"))
+    assert i18n.source(zh["cells"][1]) == "见[证明](#3.-证明：三个参照)。"
