@@ -35,11 +35,7 @@ GLOBAL_ON_PURPOSE = {"utils.seed_everything", "utils.setup_notebook"}
 
 #: Functions known to still use a global generator (name -> what to change), reported to their owners: a strict
 #: xfail, so that the entry must go once the function is fixed.
-STILL_GLOBAL = {
-    "utils.widgets.mock_interview.mock_interview":
-        "a new progress file draws its seed with random.randrange (Python's global generator, in "
-        "utils.interview.new_progress): draw it with secrets.randbelow(2**31) instead",
-}
+STILL_GLOBAL = {}
 
 
 def _wh(n=60, seed=0):

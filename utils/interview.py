@@ -39,6 +39,7 @@ import json
 import os
 import pathlib
 import random
+import secrets
 import tempfile
 
 LEVELS = ("warm-up", "core", "deep")
@@ -230,7 +231,7 @@ def progress_path(path=None):
 
 def new_progress(seed=None):
     """Empty progress; ``seed`` fixes the order of new cards (None: a random one, kept in the file)."""
-    return {"version": 1, "seed": random.randrange(2**31) if seed is None else int(seed), "cards": {}}
+    return {"version": 1, "seed": secrets.randbelow(2**31) if seed is None else int(seed), "cards": {}}
 
 
 def load_progress(path=None):
