@@ -116,22 +116,28 @@ def soft_nms_explorer(sigma=0.5, linear_threshold=0.3):
         ax.set_ylim(340, 70)  # zoom on the two people (y grows down)
     pin_titles(*axes[0])
 
+    drawn = {}  # panel -> (its setting, its value) as last drawn: a move changes one slider, so redraws one panel
+
     def draw(sigma, linear_threshold):
-        results = {
-            "greedy NMS (0.5)": (greedy, scores[greedy]),
-            f"linear (N_t={linear_threshold:.2f})": soft_nms(boxes, scores, "linear", iou_threshold=linear_threshold),
-            f"Gaussian (sigma={sigma:.2f})": soft_nms(boxes, scores, "gaussian", sigma=sigma),
-        }
+        panels = (
+            ("greedy NMS (0.5)", None, lambda: (greedy, scores[greedy])),
+            (f"linear (N_t={linear_threshold:.2f})", linear_threshold,
+             lambda: soft_nms(boxes, scores, "linear", iou_threshold=linear_threshold)),
+            (f"Gaussian (sigma={sigma:.2f})", sigma, lambda: soft_nms(boxes, scores, "gaussian", sigma=sigma)),
+        )
         values = {}
-        for ax, (name, (keep, new)) in zip(axes[0], results.items()):
-            shown = np.zeros(len(boxes))  # the score each box ends with (0 = removed)
-            shown[keep] = new
-            top = keep[:2]  # the two best boxes after (soft) suppression: ideally one per person
-            clear_artists(ax)
-            ax.set_title(name)
-            draw_boxes(ax, gt, color=COLORS["gt"], linewidth=1.0, linestyle=":")
-            draw_nms_result(ax, None, boxes, shown, top, suppressed=np.setdiff1d(np.arange(len(boxes)), top))
-            values[name.split(" (")[0] + ": 2nd person"] = float(shown[second].max())
+        for ax, (name, setting, run) in zip(axes[0], panels):
+            if ax not in drawn or drawn[ax][0] != (name, setting):
+                keep, new = run()
+                shown = np.zeros(len(boxes))  # the score each box ends with (0 = removed)
+                shown[keep] = new
+                top = keep[:2]  # the two best boxes after (soft) suppression: ideally one per person
+                clear_artists(ax)
+                ax.set_title(name)
+                draw_boxes(ax, gt, color=COLORS["gt"], linewidth=1.0, linestyle=":")
+                draw_nms_result(ax, None, boxes, shown, top, suppressed=np.setdiff1d(np.arange(len(boxes)), top))
+                drawn[ax] = (name, setting), float(shown[second].max())
+            values[name.split(" (")[0] + ": 2nd person"] = drawn[ax][1]
         return values
 
     explorer = Explorer(controls, fig, draw, title="Soft-NMS keeps the person behind")
