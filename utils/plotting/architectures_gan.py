@@ -53,7 +53,7 @@ def draw_dcgan_generator(ax, z_dim=100, widths=(1024, 512, 256, 128), channels=3
     first layer maps 1x1 to 4x4 with stride 1 and no padding, DCGAN's "project and reshape").
     """
     d = Diagram(ax, fontsize=8)
-    w = 4.6
+    w = 6.4
     d.box("z", 0, 0, f"z: (B, {z_dim}, 1, 1)", kind="io", w=w)
     names, size, previous = [], 1, "z"
     for i, c in enumerate(list(widths) + [channels]):
@@ -71,5 +71,5 @@ def draw_dcgan_generator(ax, z_dim=100, widths=(1024, 512, 256, 128), channels=3
     d.label(w / 2 + 0.15, 0, "shape after the layer:", ha="left", fontsize=7.5)
     d.finish(title)
     x0, x1 = ax.get_xlim()
-    ax.set_xlim(x0, max(x1, w / 2 + 2.6))  # room for the shape labels
+    ax.set_xlim(x0, max(x1, w / 2 + 3.2))  # room for the shape labels
     return d

@@ -47,7 +47,9 @@ def draw_gan_2d(ax, fake, centres=None, grid=None, D=None, real=None, labels=Non
         grid: ``(G, G, 2)`` or ``(G*G, 2)`` square grid and ``D`` ``(G*G,)`` its values, drawn as filled contours.
         d_kind: ``"probability"`` (``D = sigmoid(score)``: a fixed 0-1 colour scale, so panels compare) or
             ``"score"`` (a raw LSGAN or WGAN score: levels fitted to the values).
-        colorbar: add a colourbar that says what the shading means.
+        colorbar: ``True`` adds a colourbar beside this panel that says what the shading means; a list of axes
+            adds one bar beside all of them (panels that share the fixed probability scale; use a figure with
+            ``layout="constrained"``).
     """
     if grid is not None and D is not None:
         g = int(round(np.sqrt(len(D))))
@@ -55,9 +57,9 @@ def draw_gan_2d(ax, fake, centres=None, grid=None, D=None, real=None, labels=Non
         levels = np.linspace(0, 1, 11) if d_kind == "probability" else 15
         shading = ax.contourf(grid[..., 0], grid[..., 1], np.asarray(D).reshape(g, g), levels=levels, cmap="Blues",
                               alpha=0.8)
-        if colorbar:
+        if colorbar is not False and colorbar is not None:
             label = "D(x) = P(real)" if d_kind == "probability" else "raw score D(x)"
-            ax.figure.colorbar(shading, ax=ax, shrink=0.75, pad=0.02, label=label,
+            ax.figure.colorbar(shading, ax=ax if colorbar is True else colorbar, shrink=0.75, pad=0.02, label=label,
                                ticks=[0, 0.5, 1] if d_kind == "probability" else None)
     if real is not None:  # drawn before the fakes (the widget relies on that order), shown above them (zorder)
         ax.scatter(real[:, 0], real[:, 1], s=1.5, color=COLORS["gt"], zorder=3, label="real")
