@@ -17,9 +17,9 @@ def model_map_explorer(family="all", start=2012):
     }
     fig, axes = new_figure(figsize=(9.0, 4.2))
     ax = axes[0, 0]
-    # Draw the whole timeline once; a move only hides what the filter leaves out. A filter keeps or drops all the
-    # models of one family and year together, and only those share a row position, so what stays visible is
-    # exactly what a fresh draw_timeline of the filtered list would draw, at a fraction of the cost.
+    # Draw the whole timeline once; a move only hides what the filter leaves out and, for one family, zooms to its
+    # band. Each family is laid out on its own (draw_timeline), so the models left visible sit where a fresh
+    # draw_timeline of that family would put them, at a fraction of the cost.
     everything = classic_models()
     bands = draw_timeline(ax, everything)  # {family: (y_top, y_bottom)}: a filtered family fills the panel
     y_all = (max(b for band in bands.values() for b in band), min(b for band in bands.values() for b in band))
