@@ -87,6 +87,24 @@ def relink(markdown):
     return re.sub(r"(\]\()([^)\s]+)", fix, markdown)
 
 
+CJK_PUNCT = "：。，；！？、）」』》】"
+
+
+def fix_emphasis(markdown):
+    """CommonMark does not close ``**`` after punctuation when a letter follows (``**结论：**部分错误`` stays literal):
+    put a space after such a closing ``**`` so the bold renders in every Markdown renderer. Delimiters pair up in
+    order within a line (the first ``**`` opens, the second closes, ...)."""
+    lines = []
+    for line in markdown.split("\n"):
+        parts = line.split("**")
+        for k in range(2, len(parts), 2):  # parts[k] follows a closing ** (parts[k - 1] was bold)
+            bold, after = parts[k - 1], parts[k]
+            if bold and bold[-1] in CJK_PUNCT and after and re.match(r"[\u4e00-\u9fff0-9A-Za-z]", after):
+                parts[k] = " " + after
+        lines.append("**".join(parts))
+    return "\n".join(lines)
+
+
 def headings(markdown):
     """The heading texts of a markdown cell, in order (lines in code fences are not headings)."""
     found, fenced = [], False
@@ -130,7 +148,8 @@ def reanchor(markdown, own, others):
         mapping = own if not page else others.get(page, {})
         return f"{match.group(1)}{page or ''}#{mapping.get(target, target)})"
 
-    return re.sub(r"(\]\()(\d\d_[\w-]+\.ipynb)?#([^)\s]+)\)", fix, markdown)
+    # a target may hold balanced parentheses (``#Why-divide-by-sqrt(d_k)``)
+    return re.sub(r"(\]\()(\d\d_[\w-]+\.ipynb)?#((?:[^()\s]|\([^()\s]*\))+)\)", fix, markdown)
 
 
 def all_anchor_maps(lang="zh", root=ROOT):
@@ -158,7 +177,7 @@ def build(english_path, lang="zh", root=ROOT, maps=None):
         elif found[0] != sha(english):
             problems.append((cell["id"], "stale"))
         else:
-            cell["source"] = reanchor(relink(found[1]), maps.get(english_path.name, {}), maps)
+            cell["source"] = fix_emphasis(reanchor(relink(found[1]), maps.get(english_path.name, {}), maps))
     out["metadata"]["language_info_i18n"] = {"lang": lang, "source": f"../{english_path.name}"}
     return out, problems
 

@@ -113,3 +113,18 @@ def test_section_links_follow_the_translated_headings(tmp_path):
     i18n.generate(root=tmp_path)
     zh = json.loads((tmp_path / "notebooks" / "zh" / "01_x.ipynb").read_text(encoding="utf-8"))
     assert i18n.source(zh["cells"][1]) == "见[证明](#3.-证明：三个参照)。"
+
+
+def test_bold_after_chinese_punctuation_renders():
+    assert i18n.fix_emphasis("**结论：**部分错误。**证据：** 见下") == "**结论：** 部分错误。**证据：** 见下"
+    assert i18n.fix_emphasis("**问 [核心]：为什么？**") == "**问 [核心]：为什么？**"
+
+
+def test_anchor_with_parentheses():
+    own = {"Why-divide-by-sqrt(d_k)": "为什么除以-sqrt(d_k)"}
+    assert i18n.reanchor("见[此](#Why-divide-by-sqrt(d_k))。", own, {}) == "见[此](#为什么除以-sqrt(d_k))。"
+
+
+def test_bold_pairs_are_read_in_order():
+    text = "- **原文：**「引文」。**结论：**部分错误。**证据：**[§ 3](#x)。"
+    assert i18n.fix_emphasis(text) == "- **原文：**「引文」。**结论：** 部分错误。**证据：**[§ 3](#x)。"
