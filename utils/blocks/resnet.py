@@ -281,21 +281,19 @@ def _seeded_deep_mlp(depth, width, batchnorm, seed):
     """``deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)`` with the weights ``torch.manual_seed(seed)``
     would give, drawn from a generator of its own: the caller's global random state is neither reset nor advanced.
 
-    Built on the meta device (no weights drawn), then each layer initialised as PyTorch does by default, in the
-    same order: ``nn.Linear`` weights by Kaiming-uniform with ``a = sqrt(5)``, biases uniform in
-    ``+-1/sqrt(fan_in)``; BatchNorm to ``gamma = 1, beta = 0`` and fresh running statistics.
+    The constructor's own default initialisation draws from the global generator: it runs under ``fork_rng``, which
+    puts that generator back, and its weights are then replaced, layer by layer in the same order, as PyTorch
+    initialises ``nn.Linear``: weights Kaiming-uniform with ``a = sqrt(5)``, biases uniform in ``+-1/sqrt(fan_in)``.
     """
-    with torch.device("meta"):
+    with torch.random.fork_rng(devices=[]):
         model = deep_mlp(depth, width, shortcut=False, batchnorm=batchnorm)
-    model = model.to_empty(device="cpu")
     generator = torch.Generator().manual_seed(seed)
-    for m in model.modules():
-        if isinstance(m, nn.Linear):
-            nn.init.kaiming_uniform_(m.weight, a=5 ** 0.5, generator=generator)
-            bound = 1 / m.in_features ** 0.5
-            nn.init.uniform_(m.bias, -bound, bound, generator=generator)
-        elif isinstance(m, nn.BatchNorm1d):
-            m.reset_parameters()
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.Linear):
+                nn.init.kaiming_uniform_(m.weight, a=5 ** 0.5, generator=generator)
+                bound = 1 / m.in_features ** 0.5
+                nn.init.uniform_(m.bias, -bound, bound, generator=generator)
     return model
 
 
