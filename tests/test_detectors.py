@@ -2,6 +2,8 @@
 closed-form IoU after a shift, tiling, augmentation, bad input, widgets and checkers."""
 
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -28,7 +30,7 @@ def test_known_counts():
 def test_dense_heads_table_counts():
     counts = {k: detectors.candidate_count(640, v["strides"], v["anchors"]) for k, v in DENSE_HEADS.items()}
     assert counts == {"RetinaNet (P3-P7)": 76725, "YOLOv3 (3 scales)": 25200, "YOLOv8 (anchor-free)": 8400,
-                      "Faster R-CNN RPN (C4)": 14400}
+                      "Faster R-CNN RPN (C4)": 14400, "Faster R-CNN RPN (FPN, P2-P6)": 102300}
     assert [row[0] for row in YOLO_TIMELINE][:3] == ["YOLOv1", "YOLOv2 / YOLO9000", "YOLOv3"]
 
 
@@ -204,3 +206,98 @@ def test_checkers():
     wrong = check_cells_covered(lambda size, stride: size // stride)
     assert not wrong.passed and "object smaller than a cell" in wrong.failures
     assert "expected" in str(wrong)
+
+
+# --- box deltas, anchor assignment, RetinaNet's head ------------------------------------------------------------
+
+def _deltas_by_loop(anchors, boxes, weights):
+    # Ren et al. 2015, Eq. 2, one box at a time with centre/size written out (independent of the vectorised code)
+    out = []
+    for (ax1, ay1, ax2, ay2), (x1, y1, x2, y2) in zip(anchors, boxes):
+        aw, ah, w, h = ax2 - ax1, ay2 - ay1, x2 - x1, y2 - y1
+        out.append([weights[0] * ((x1 + x2) / 2 - (ax1 + ax2) / 2) / aw,
+                    weights[1] * ((y1 + y2) / 2 - (ay1 + ay2) / 2) / ah,
+                    weights[2] * math.log(w / aw), weights[3] * math.log(h / ah)])
+    return np.array(out).reshape(-1, 4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(0, 6), weights=st.sampled_from([(1, 1, 1, 1), (10, 10, 5, 5)]))
+def test_encode_matches_the_formula_and_decode_inverts_it(seed, n, weights):
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(-100, 500, (2, n, 2))
+    wh = rng.uniform(1, 300, (n, 2))
+    wh = [wh, wh * np.exp(rng.uniform(-3, 3, (n, 2)))]  # boxes up to 20x larger or smaller: below the clamp
+    anchors, boxes = (np.concatenate([c, c + s], axis=1) for c, s in zip(xy, wh))
+    deltas = detectors.encode_boxes(anchors, boxes, weights)
+    np.testing.assert_allclose(deltas, _deltas_by_loop(anchors, boxes, weights), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(detectors.decode_boxes(anchors, deltas, weights), boxes, rtol=1e-9, atol=1e-9)
+
+
+def test_decode_clamps_like_torchvision():
+    anchor = np.array([[0.0, 0.0, 16.0, 16.0]])
+    box = detectors.decode_boxes(anchor, np.array([[0.0, 0.0, 50.0, -50.0]]))
+    assert box[0, 2] - box[0, 0] == pytest.approx(1000.0)  # 16 * exp(log(1000 / 16))
+    assert 0 <= box[0, 3] - box[0, 1] < 1e-15  # only large deltas are clamped: exp(-50) stays tiny, as in torchvision
+    with pytest.raises(ValueError, match="deltas"):
+        detectors.decode_boxes(anchor, np.array([[1e308, 0.0, 0.0, 0.0]]))
+
+
+def _assign_by_loop(anchors, boxes, fg, bg, low_quality):
+    iou = [[_iou(a, b) for b in boxes] for a in anchors]
+    out = []
+    for row in iou:
+        best = max(row, default=-1.0)  # no box at all: background
+        out.append(row.index(best) if best >= fg else (-1 if best < bg else -2))
+    if low_quality:
+        for j in range(len(boxes)):
+            top = max(r[j] for r in iou)
+            for i, r in enumerate(iou):
+                if top > 0 and r[j] == top:
+                    out[i] = r.index(max(r))  # matched to its own best box
+    return out
+
+
+def _iou(a, b):
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h
+    return w * h / union if union > 0 else 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), m=st.integers(0, 4), low_quality=st.booleans())
+def test_assign_anchors_against_a_loop(seed, m, low_quality):
+    rng = np.random.default_rng(seed)
+    anchors = detectors.anchor_grid(64, 16, detectors.anchor_shapes([16, 32], [0.5, 1, 2]))
+    xy = rng.integers(0, 56, (m, 2)).astype(float)
+    boxes = np.concatenate([xy, xy + rng.integers(2, 40, (m, 2))], axis=1)
+    got = detectors.assign_anchors(anchors, boxes, 0.5, 0.4, low_quality)
+    assert got.tolist() == _assign_by_loop(anchors.tolist(), boxes.tolist(), 0.5, 0.4, low_quality)
+
+
+def test_assign_anchors_rules():
+    anchors = np.array([[0, 0, 10, 10], [0, 0, 10, 8], [0, 0, 10, 5], [50, 50, 60, 60]], float)
+    gt = np.array([[0, 0, 10, 10]], float)
+    # IoU 1, 0.8, 0.5, 0: positive, positive, ignored (0.4 <= 0.5 < 0.7), background
+    assert detectors.assign_anchors(anchors, gt, 0.7, 0.4).tolist() == [0, 0, -2, -1]
+    # a box that only a poor anchor overlaps still gets it (Ren et al.'s first condition)
+    thin = np.array([[0, 0, 10, 3]], float)  # IoU 0.3, 0.375, 0.6, 0: no anchor reaches 0.7
+    assert detectors.assign_anchors(anchors, thin, 0.7, 0.3).tolist() == [-2, -2, 0, -1]
+    assert detectors.assign_anchors(anchors, thin, 0.7, 0.3, allow_low_quality=False).tolist() == [-2, -2, -2, -1]
+    assert detectors.assign_anchors(anchors, np.zeros((0, 4))).tolist() == [-1] * 4
+
+
+def test_retinanet_head_shapes_and_flops_at_640():
+    from utils.cost import conv2d_flops, count_flops
+
+    head = detectors.retinanet_head()  # 256 channels, 9 anchors, 80 classes, 4 convs
+    sizes = detectors.feature_map_sizes(640, (8, 16, 32, 64, 128))
+    with torch.device("meta"):
+        meta = detectors.retinanet_head()
+    counted = sum(count_flops(meta[k], torch.zeros(1, 256, h, w, device="meta")) for h, w in sizes for k in meta)
+    by_hand = sum(8 * conv2d_flops(256, 256, 3, h, w) + conv2d_flops(256, 720, 3, h, w) + conv2d_flops(256, 36, 3, h, w)
+                  for h, w in sizes)
+    assert counted == by_hand == 110_150_092_800  # 4 + 4 convs of 256 and two outputs: about 110 GFLOPs
+    x = torch.zeros(1, 256, 5, 5)
+    assert head["cls"](x).shape == (1, 720, 5, 5) and head["box"](x).shape == (1, 36, 5, 5)

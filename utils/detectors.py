@@ -210,10 +210,11 @@ def decode_boxes(anchors, deltas, weights=(1.0, 1.0, 1.0, 1.0), clip=BOX_DELTA_C
     wx, wy, ww, wh = _weights(weights)
     clip = _validate.number(clip, "clip")
     ax, ay, aw, ah = _centre_size(anchors)
-    x, y = ax + aw * deltas[:, 0] / wx, ay + ah * deltas[:, 1] / wy
-    w = aw * np.exp(np.minimum(deltas[:, 2] / ww, clip))
-    h = ah * np.exp(np.minimum(deltas[:, 3] / wh, clip))
-    out = np.stack([x - 0.5 * w, y - 0.5 * h, x + 0.5 * w, y + 0.5 * h], axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below, by name
+        x, y = ax + aw * deltas[:, 0] / wx, ay + ah * deltas[:, 1] / wy
+        w = aw * np.exp(np.minimum(deltas[:, 2] / ww, clip))
+        h = ah * np.exp(np.minimum(deltas[:, 3] / wh, clip))
+        out = np.stack([x - 0.5 * w, y - 0.5 * h, x + 0.5 * w, y + 0.5 * h], axis=1)
     if not np.isfinite(out).all():
         raise ValueError("deltas (or clip) are too large: the decoded boxes overflow float64")
     return out

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from robustness.contract import call_unchanged, rejects
-from robustness.strategies import BAD_COUNTS
+from robustness.strategies import BAD_COUNTS, BAD_UNIT_INTERVAL, valid_boxes
 from utils import detectors as D
 
 COVERS = [f"utils.detectors.{name}" for name in (
     "feature_map_sizes", "candidate_count", "raw_output_bytes", "cell_centres", "anchor_shapes", "anchor_grid",
     "cells_covered", "iou_after_shift", "worst_case_anchor_iou", "tile_windows", "detect_tiled", "copy_paste",
-    "mosaic")]
+    "mosaic", "encode_boxes", "decode_boxes", "assign_anchors", "retinanet_head")]
 
 SETTINGS = settings(max_examples=50, deadline=None)
 BAD_SIZES = (0, -1, 2.5, True, None, "640", (640,), (640, 640, 3), (640, 0), (np.nan, 640))
@@ -210,3 +210,78 @@ def test_mosaic_valid_and_rejects():
         rejects(D.mosaic, images, boxes, bad, argument="out_size")
     rejects(D.mosaic, images, boxes[:3], 16, argument="boxes_list")
     rejects(D.mosaic, images, [np.array([[5.0, 5.0, 1.0, 1.0]])] * 4, 16, argument="boxes_list")
+
+
+# --- box deltas, anchor assignment, RetinaNet's head (issue 12) -----------------------------------------------------
+
+@st.composite
+def positive_boxes(draw, n):
+    corner = draw(hnp.arrays(np.float64, (n, 2), elements=st.floats(-1e4, 1e4)))
+    size = draw(hnp.arrays(np.float64, (n, 2), elements=st.floats(1e-3, 1e4)))
+    return np.concatenate([corner, corner + size], axis=1)
+
+
+@SETTINGS
+@given(st.integers(0, 5).flatmap(lambda n: st.tuples(positive_boxes(n), positive_boxes(n))),
+       st.sampled_from([(1.0, 1.0, 1.0, 1.0), (10.0, 10.0, 5.0, 5.0)]))
+def test_box_deltas_valid(pair, weights):
+    anchors, boxes = pair
+    deltas = call_unchanged(D.encode_boxes, anchors, boxes, weights)
+    assert deltas.shape == anchors.shape and np.isfinite(deltas).all()
+    decoded = call_unchanged(D.decode_boxes, anchors, deltas, weights)
+    assert decoded.shape == anchors.shape and np.isfinite(decoded).all()
+
+
+def test_box_deltas_reject():
+    a = np.array([[0.0, 0.0, 10.0, 10.0]])
+    for bad in (np.array([[0.0, 0.0, 0.0, 10.0]]), np.array([[5.0, 0.0, 1.0, 10.0]]), [[np.nan, 0, 1, 1]], None,
+                np.zeros((1, 3)), [[0.0, 0.0, 1e200, 1.0]]):
+        rejects(D.encode_boxes, bad, a, argument="anchors")  # zero width: no deltas (division by the size)
+        rejects(D.encode_boxes, a, bad, argument="boxes")
+        rejects(D.decode_boxes, bad, np.zeros((1, 4)), argument="anchors")
+    rejects(D.encode_boxes, a, np.zeros((2, 4)) + [0, 0, 1, 1], argument="boxes")  # rows must match
+    for bad in (np.zeros((2, 4)), np.zeros(4), [[np.nan, 0, 0, 0]], [[0, 0, np.inf, 0]], None, "0"):
+        rejects(D.decode_boxes, a, bad, argument="deltas")
+    rejects(D.decode_boxes, a, [[1e308, 0.0, 0.0, 0.0]], argument="deltas")  # overflows float64: refused
+    for bad in ((1, 1, 1), (1, 1, 1, 0), (1, 1, 1, np.nan), None, "1111", (1, 1, 1, True)):
+        rejects(D.encode_boxes, a, a, bad, argument="weights")
+        rejects(D.decode_boxes, a, np.zeros((1, 4)), bad, argument="weights")
+    for bad in (np.nan, np.inf, None, "4", True):
+        rejects(D.decode_boxes, a, np.zeros((1, 4)), clip=bad, argument="clip")
+    assert D.encode_boxes(np.zeros((0, 4)), np.zeros((0, 4))).shape == (0, 4)
+    assert D.decode_boxes(np.zeros((0, 4)), np.zeros((0, 4))).shape == (0, 4)
+
+
+@SETTINGS
+@given(valid_boxes(), valid_boxes(), st.booleans())
+def test_assign_anchors_valid(anchors, boxes, low_quality):
+    matches = call_unchanged(D.assign_anchors, anchors, boxes, 0.5, 0.4, low_quality)
+    assert matches.shape == (len(anchors),) and matches.dtype == np.int64
+    assert ((matches >= -2) & (matches < max(len(boxes), 1))).all()
+
+
+def test_assign_anchors_reject():
+    a = np.array([[0.0, 0.0, 10.0, 10.0]])
+    for bad in (None, np.zeros((1, 3)), [[np.nan, 0, 1, 1]], [[5.0, 0.0, 1.0, 1.0]]):
+        rejects(D.assign_anchors, bad, a, argument="anchors")
+        rejects(D.assign_anchors, a, bad, argument="boxes")
+    for bad in BAD_UNIT_INTERVAL:
+        rejects(D.assign_anchors, a, a, fg_iou=bad, argument="fg_iou")
+    for bad in BAD_UNIT_INTERVAL + (0.6,):  # above fg_iou = 0.5
+        rejects(D.assign_anchors, a, a, 0.5, bad, argument="bg_iou")
+    rejects(D.assign_anchors, a, a, allow_low_quality="yes", argument="allow_low_quality")
+    assert D.assign_anchors(np.zeros((0, 4)), a).shape == (0,)
+
+
+def test_retinanet_head_valid_and_rejects():
+    import torch
+
+    head = call_unchanged(D.retinanet_head, 8, 2, 3, 1)
+    x = torch.zeros(1, 8, 4, 5)
+    assert head["cls"](x).shape == (1, 6, 4, 5) and head["box"](x).shape == (1, 8, 4, 5)
+    assert len(D.retinanet_head(8, 1, 1, 0)["cls"]) == 1  # no hidden conv: the output conv only
+    for name in ("channels", "num_anchors", "num_classes"):
+        for bad in BAD_COUNTS:
+            rejects(D.retinanet_head, **{name: bad}, argument=name)
+    for bad in (-1, 2.5, None, True):
+        rejects(D.retinanet_head, num_convs=bad, argument="num_convs")

@@ -34,4 +34,5 @@ from utils.checks.gan import check_gan_training_step, check_wgan_critic_loss
 from utils.checks.models import check_bottleneck_cost
 from utils.checks.anchors import check_iou_kmeans
 from utils.checks.losses import check_focal_loss_logits
+from utils.checks.detectors import check_decode_boxes, check_encode_boxes, check_tiled_detection
 from utils.checks.boxes import check_pairwise_iou
