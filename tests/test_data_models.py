@@ -45,6 +45,16 @@ def test_errors_become_accuracies():
     assert model("SE-ResNet-50").top1 == pytest.approx(100 - 23.29)
     assert model("DenseNet-121").top1 == pytest.approx(100 - 25.02)
     assert model("AlexNet").top1 == pytest.approx(100 - 40.7)
+    assert model("ShuffleNet").top1 == pytest.approx(100 - 26.3)
+
+
+def test_test_protocols_are_named():
+    # AlexNet's 40.7% and ResNet-50's 22.85% average ten crops (Krizhevsky et al. Sec. 4.1, He et al. Table 3);
+    # the chart labels such rows, so the note must say it
+    for name in ("AlexNet", "ResNet-50"):
+        assert "10-crop" in model(name).note
+    assert "10-crop" not in model("DenseNet-121").note  # its 25.02% is the single-crop column of Table 3
+    assert "COCO val" in model("DETR").note  # the only COCO AP not on test-dev
 
 
 def _densenet121_params(k=32, blocks=(6, 12, 24, 16), classes=1000):

@@ -42,7 +42,9 @@ _HOWARD_T8 = "Howard et al. 2017 (MobileNets), Table 8"
 CLASSIC_MODELS = (
     # classification backbones
     Model("AlexNet", 2012, "classification", "deep CNN on GPUs with ReLU and dropout wins ImageNet", 60.0,
-          gmacs=0.72, top1=59.3, note="top-1: 40.7% error, one CNN, ILSVRC-2012 val",
+          gmacs=0.72, top1=59.3,
+          note="top-1: 40.7% error, one CNN, ILSVRC-2012 val, 10-crop testing (ten 224 x 224 patches averaged, "
+               "Sec. 4.1); Howard et al. 2017, Table 9 list it at 57.2%",
           source="Krizhevsky et al. 2012, Sec. 4 and Table 2; multiply-adds: Howard et al. 2017, Table 9"),
     Model("VGG-16", 2014, "classification", "stacks of 3x3 convolutions, depth 16-19", 138.0, ("AlexNet",),
           gmacs=15.3, top1=71.5, source=f"Simonyan & Zisserman 2015, Table 2; {_HOWARD_T8}"),
@@ -52,7 +54,8 @@ CLASSIC_MODELS = (
     Model("ResNet-50", 2015, "classification", "identity shortcuts: learn a residual F(x), output x + F(x)", 25.6,
           ("VGG-16",), "08_residual_blocks", gmacs=3.8, top1=77.15,
           note="parameters as in the reference implementation (25,557,032, counted in the notebook); "
-               "top-1: 22.85% error with 10-crop testing",
+               "top-1: 22.85% error with 10-crop testing (one 224 x 224 centre crop: 24.7% error, the authors' "
+               "released model, as Hu et al. 2018 quote it in their Table 2)",
           source="He et al. 2016, Tables 1 and 3"),
     Model("DenseNet-121", 2016, "classification", "each layer receives all earlier feature maps (concatenation)", 8.0,
           ("ResNet-50",), top1=74.98,
@@ -65,12 +68,17 @@ CLASSIC_MODELS = (
     Model("MobileNetV1", 2017, "classification", "depthwise-separable convolutions, width multiplier", 4.2,
           ("VGG-16",), "10_depthwise_separable", gmacs=0.569, top1=70.6, source=_HOWARD_T8),
     Model("ShuffleNet", 2017, "classification", "pointwise group convolutions and a channel shuffle between them",
-          None, ("ResNeXt-50", "MobileNetV1"), "10_depthwise_separable"),
+          5.4, ("ResNeXt-50", "MobileNetV1"), "10_depthwise_separable", gmacs=0.524, top1=73.7,
+          note="the 2x-wide model with g = 3 groups, the one the paper sets against MobileNetV1 (top-1: 26.3% "
+               "error, one 224 x 224 centre crop); the paper prints no parameter counts: 5.4M as Sandler et al. "
+               "2018, Table 4 give it; the 1x model: 140 M multiply-adds, 32.6% error (Table 2)",
+          source="Zhang et al. 2018, Tables 1, 2 and 5; parameters: Sandler et al. 2018, Table 4"),
     Model("SE-ResNet-50", 2017, "classification",
           "squeeze-and-excitation (SENet): a gate per channel from globally pooled features", 28.1, ("ResNet-50",),
           "11_efficientnet_scaling", gmacs=3.87, top1=76.71,
-          note="parameters: ResNet-50 plus about 2.5M (about 10%) for the SE layers, recounted (28,088,024) in "
-               "tests/test_data_models.py; top-1: 23.29% error", source="Hu et al. 2018, Table 2 and Sec. 4"),
+          note="parameters: ResNet-50 plus about 2.5M (about 10%) for the SE layers (Sec. 4), 28.1M in Table 13 of "
+               "the journal version, recounted (28,088,024) in tests/test_data_models.py; top-1: 23.29% error, "
+               "single crop", source="Hu et al. 2018, Tables 2 and 13, Sec. 4"),
     Model("MobileNetV2", 2018, "classification", "inverted residuals with linear bottlenecks", 3.4,
           ("MobileNetV1", "ResNet-50"), "10_depthwise_separable", gmacs=0.300, top1=72.0,
           source="Sandler et al. 2018, Table 4"),
@@ -78,7 +86,9 @@ CLASSIC_MODELS = (
           ("MobileNetV2", "SE-ResNet-50"), "10_depthwise_separable", gmacs=0.219, top1=75.2,
           source="Howard et al. 2019, Table 3"),
     Model("EfficientNet-B0", 2019, "classification", "compound scaling of depth, width and resolution", 5.3,
-          ("MobileNetV2", "SE-ResNet-50"), "11_efficientnet_scaling", gmacs=0.39, top1=77.1,
+          ("MobileNetV2", "SE-ResNet-50"), "11_efficientnet_scaling", gmacs=0.39, top1=77.3,
+          note="top-1 as in the ICML 2019 version (arXiv v3); the arXiv v5 revision lowers the family's numbers "
+               "slightly (B7: 84.4% -> 84.3%)",
           source="Tan & Le 2019, Table 2"),
     Model("ViT-B/16", 2020, "classification", "a Transformer encoder on 16x16 image patches", 86.0,
           (), "12_vit", top1=77.9,
@@ -86,9 +96,11 @@ CLASSIC_MODELS = (
           source="Dosovitskiy et al. 2021, Tables 1 and 5"),
     Model("RepVGG-A0", 2021, "classification", "train multi-branch, fuse into plain 3x3 convs for inference", 8.3,
           ("VGG-16", "ResNet-50"), "13_repvgg", gmacs=1.4, top1=72.41, source="Ding et al. 2021, Table 4"),
-    Model("Swin-T", 2021, "classification", "a hierarchical Transformer: attention in shifted local windows", 28.0,
-          ("ViT-B/16", "ResNet-50"), "12_vit", gmacs=4.5, top1=81.3, source="Liu et al. 2021, Table 1"),
-    Model("ConvNeXt-T", 2022, "classification", "a ResNet modernised step by step towards Swin: a pure CNN", 28.0,
+    Model("Swin-T", 2021, "classification", "a hierarchical Transformer: attention in shifted local windows", 29.0,
+          ("ViT-B/16", "ResNet-50"), "12_vit", gmacs=4.5, top1=81.3,
+          note="29M in its own Table 1; the ConvNeXt paper's Table 1 lists it at 28M",
+          source="Liu et al. 2021, Table 1"),
+    Model("ConvNeXt-T", 2022, "classification", "a ResNet modernised step by step towards Swin: a pure CNN", 29.0,
           ("ResNeXt-50", "Swin-T"), gmacs=4.5, top1=82.1, source="Liu et al. 2022, Table 1"),
     # detectors
     Model("R-CNN", 2013, "detection", "CNN features on ~2000 external region proposals", None, ("AlexNet",),
@@ -109,10 +121,14 @@ CLASSIC_MODELS = (
           ("Faster R-CNN",), "14_fpn", coco_ap=36.2, note="Faster R-CNN with FPN, ResNet-101",
           source="Lin et al. 2017a, Table 4"),
     Model("RetinaNet", 2017, "detection", "focal loss makes a dense one-stage detector as accurate as two-stage", None,
-          ("FPN", "SSD"), "05_focal_loss", coco_ap=39.1, note="ResNet-101-FPN", source="Lin et al. 2017b, Table 2"),
+          ("FPN", "SSD"), "05_focal_loss", coco_ap=39.1,
+          note="ResNet-101-FPN, trained with scale jitter and 1.5x longer than the models of Table 1",
+          source="Lin et al. 2017b, Table 2"),
     Model("Mask R-CNN", 2017, "detection", "RoIAlign and a mask head on Faster R-CNN", None, ("Faster R-CNN", "FPN")),
     Model("Cascade R-CNN", 2017, "detection", "three box heads trained at IoU 0.5, 0.6, 0.7, each refining the last",
-          None, ("FPN",), "06_one_vs_two_stage"),
+          None, ("FPN",), "06_one_vs_two_stage", coco_ap=42.8,
+          note="ResNet-101 on the authors' stronger FPN re-implementation (FPN+: 38.8 without the cascade)",
+          source="Cai & Vasconcelos 2018, Table 5"),
     Model("YOLOv3", 2018, "detection", "three detection scales, Darknet-53 backbone", None, ("YOLOv2", "FPN"),
           "06_one_vs_two_stage", coco_ap=33.0, note="608 x 608 input", source="Redmon & Farhadi 2018, Table 3"),
     Model("FCOS", 2019, "detection", "anchor-free: per-pixel distances to the box sides, centre-ness; still NMS",
@@ -121,7 +137,8 @@ CLASSIC_MODELS = (
           ("FPN",), coco_ap=42.1, note="Hourglass-104, single-scale testing (45.1 multi-scale)",
           source="Zhou et al. 2019, Table 2"),
     Model("YOLOv4", 2020, "detection", "CSP backbone, SPP and PAN neck, mosaic augmentation", None, ("YOLOv3",),
-          "15_spp", coco_ap=43.5, note="608 x 608 input", source="Bochkovskiy et al. 2020, Tables 8-10"),
+          "15_spp", coco_ap=43.5, note="CSPDarknet-53, 608 x 608 input",
+          source="Bochkovskiy et al. 2020, Tables 8-10"),
     Model("DETR", 2020, "detection", "set prediction with a Transformer: no anchors, no NMS", None, ("Faster R-CNN",),
           "02_nms", coco_ap=42.0, note="ResNet-50; COCO val, not test-dev", source="Carion et al. 2020, Table 1"),
     # segmentation
