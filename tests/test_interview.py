@@ -4,6 +4,7 @@ bank and its packaged copy, and the widget driven in the kernel (controls set, b
 import datetime as dt
 import json
 import pathlib
+import re
 
 import pytest
 
@@ -223,7 +224,7 @@ def answer_text(w):
 def test_controls_and_buttons_have_stable_descriptions(progress_file):
     w = mock_interview(small_bank(), clock=Clock(), seed=0)
     assert {k: c.description for k, c in w.controls.items()} == {
-        "topics": "Topics", "levels": "Levels", "mode": "Mode", "limit": "Questions"}
+        "topics": "Topics", "levels": "Levels", "mode": "Mode", "limit": "Questions", "lang": "Language"}
     assert [b.description for b in w.buttons.values()] == ["Start", "Show answer", "Again", "Hard", "Good", "Easy"]
     assert BUTTONS["show"] == "Show answer" and "mock-interview-show" in w.buttons["show"]._dom_classes
     assert "MockInterview(" in repr(w) and len(repr(w)) < 200
@@ -304,3 +305,98 @@ def test_the_widget_on_the_real_bank_follows_up_in_order(progress_file):
         if q["parent"] and q["parent"] in ids:
             assert ids.index(q["parent"]) < i and all(w.queue[j]["parent"] == q["parent"]
                                                       for j in range(ids.index(q["parent"]) + 1, i))
+
+
+# --- two languages ----------------------------------------------------------------------------------------------------
+
+def test_the_chinese_bank_is_packaged_and_pairs_with_the_english_one():
+    source = ROOT / "course" / "zh" / "questions.json"
+    assert (ROOT / "utils" / "data" / "reference" / "question_bank.zh.json").read_bytes() == source.read_bytes(), (
+        "run `python course/build.py questions`")
+    en, zh = interview.load_bank(lang="en"), interview.load_bank(lang="zh")
+    assert zh["lang"] == "zh" and "lang" not in en
+    # questions keep their English ids (tests/test_course.py checks the pairing on freshly parsed notebooks), so one
+    # progress file serves both languages
+    assert all(re.match(r"^\d\d_\w+/[a-z0-9-]+$", q["id"]) and q["id"] != f"{q['notebook'][:-6]}/question"
+               for q in zh["questions"])
+    assert [interview.topic_key(t) for t in zh["topics"]] == interview.topics(en)
+    assert "交并比（IoU）" in interview.topics(zh)
+    by_key, by_name = interview.select(zh, ["IoU"]), interview.select(zh, ["交并比（IoU）"])
+    assert by_key and by_key == by_name == interview.select(zh, ["01_iou"])
+    assert {q["notebook"] for q in by_key} == {q["notebook"] for q in interview.select(en, ["IoU"])} == {"01_iou.ipynb"}
+    translated = [t for t in zh["topics"] if t["translated"]]
+    assert translated, "no Chinese notebook yet"
+    for t in translated:
+        assert t["link"] == f"../../notebooks/zh/{t['notebook']}"
+        assert any(re.search(r"[\u4e00-\u9fff]", q["question"]) for q in zh["questions"] if q["notebook"] == t["notebook"])
+
+
+def test_the_notebook_language_comes_from_its_folder(tmp_path, monkeypatch):
+    assert interview.notebook_language(ROOT / "notebooks") == "en"
+    assert interview.notebook_language(ROOT / "notebooks" / "zh") == "zh"
+    (tmp_path / "zh").mkdir()
+    monkeypatch.chdir(tmp_path / "zh")
+    assert interview.load_bank()["lang"] == "zh"
+    with pytest.raises(ValueError, match="lang"):
+        interview.load_bank(lang="fr")
+
+
+def test_the_widget_starts_in_the_notebooks_language(tmp_path, progress_file, monkeypatch):
+    (tmp_path / "zh").mkdir()
+    monkeypatch.chdir(tmp_path / "zh")                                   # as in notebooks/zh/20_mock_interview.ipynb
+    w = mock_interview(clock=Clock(), seed=0)
+    assert w.controls["lang"].value == "zh" and w.bank["lang"] == "zh"
+    assert [b.description for b in w.buttons.values()] == ["开始", "显示答案", "重来", "困难", "良好", "简单"]
+    assert w.controls["topics"].description == "主题" and "交并比（IoU）" in w.controls["topics"]._options_labels
+
+
+def test_switching_language_keeps_the_choice_and_the_progress(progress_file):
+    clock = Clock()
+    w = mock_interview(clock=clock, seed=0, lang="en")
+    assert w.controls["lang"].options == (("中文", "zh"), ("English", "en"))
+    w.controls["topics"].value = ("IoU",)
+    w.controls["levels"].value = ("warm-up", "core")
+    w.controls["limit"].value = 3
+    w.controls["lang"].value = "zh"                                      # the learner clicks 中文
+    assert w.bank["lang"] == "zh" and w.controls["topics"].value == ("IoU",)
+    assert w.controls["levels"].value == ("warm-up", "core")
+    assert dict(w.controls["levels"].options) == {"入门": "warm-up", "核心": "core", "深入": "deep"}
+    assert w.controls["topics"].description == "主题" and w.buttons["show"].description == "显示答案"
+    assert "mock-interview-show" in w.buttons["show"]._dom_classes
+    assert "开始" in w.question.outputs[0]["data"]["text/markdown"]
+    w.buttons["start"].click()
+    text = w.question.outputs[0]["data"]["text/markdown"]
+    assert w.queue and all(q["notebook"] == "01_iou.ipynb" for q in w.queue)
+    assert "交并比（IoU）" in text and "（第 1 题，共" in text and re.search(r"\[(入门|核心)\]", text)
+    first = w.values["id"]
+    w.buttons["show"].click()
+    assert answer_text(w).startswith("**答案**")
+    w.buttons["good"].click()
+    assert w.values["next review in"] == "3 days"                        # values stay English, for tests
+    assert "3 天" in w.reviews.value and "接下来的复习" in w.reviews.value
+    w.controls["lang"].value = "en"                                      # back to English: same card, same schedule
+    assert w.bank.get("lang", "en") == "en" and w.buttons["show"].description == "Show answer"
+    assert first in w.progress["cards"] and "3 days" in w.reviews.value
+    w.controls["mode"].value = "whiteboard"
+    assert "[the exercise](../notebooks/01_iou.ipynb#Exercise)" in w.question.outputs[0]["data"]["text/markdown"]
+    w.switch_language("zh")
+    assert w.controls["mode"].value == "whiteboard" and w.controls["lang"].value == "zh"
+    assert "**白板模式**" in w.question.outputs[0]["data"]["text/markdown"]
+    w.buttons["start"].click()
+    w.buttons["show"].click()
+    assert "[打开练习](" in answer_text(w) and "check_iou" in answer_text(w)
+
+
+def test_a_session_in_chinese_ends_in_chinese(progress_file):
+    w = mock_interview(small_bank(), clock=Clock(), seed=0, lang="zh")
+    w.controls["topics"].value = ("NMS",)
+    w.buttons["start"].click()
+    for _ in range(w.values["drawn"]):
+        w.buttons["show"].click()
+        w.buttons["easy"].click()
+    assert "**本轮结束**：共评分 2 题（重来 0，困难 0，良好 0，简单 2）。" == w.question.outputs[0]["data"]["text/markdown"]
+    w.controls["topics"].value = ()
+    w.buttons["start"].click()
+    assert "没有可问的题" in w.question.outputs[0]["data"]["text/markdown"]
+    with pytest.raises(ValueError, match="lang"):
+        mock_interview(small_bank(), lang="fr")

@@ -10,6 +10,12 @@ of the question a follow-up belongs to, else None), ``section`` (the notebook se
 ``exercise`` (the topic's whiteboard exercise). A copy ships inside the package (``utils/data/reference/``), so
 ``pip install`` users have it too.
 
+**Two languages.** The Chinese bank, ``course/zh/questions.json`` (``question_bank.zh.json`` in the package), is
+generated the same way from the Chinese notebooks (``notebooks/zh/``). Its questions keep the ids of their English
+originals, so one progress file serves both languages, and its topics carry ``topic_en``, the English topic name, which
+is the key both banks share (``select(bank, ["IoU"])`` works on either). ``lang=None`` means the notebook's language:
+``"zh"`` when the kernel runs in a folder named ``zh`` (``notebooks/zh/``), else ``"en"``.
+
 **The schedule: Leitner boxes**, not SM-2. Each card sits in a box 1-6; box ``b`` means "review again in
 ``BOX_DAYS[b - 1]`` days" (1, 3, 7, 14, 30, 60). A self-grade moves the card:
 
@@ -53,21 +59,42 @@ BANK_PATHS = (
     _PACKAGE.parent / "course" / "questions.json",             # a clone of the repository: the generated source
     _PACKAGE / "data" / "reference" / "question_bank.json",    # an installed package: the copy shipped with it
 )
+LANGUAGES = ("en", "zh")
+ZH_BANK_PATHS = (
+    _PACKAGE.parent / "course" / "zh" / "questions.json",
+    _PACKAGE / "data" / "reference" / "question_bank.zh.json",
+)
+
+
+def notebook_language(folder=None):
+    """The language of the notebook running in ``folder`` (default: the working directory, which Jupyter sets to the
+    notebook's folder): ``"zh"`` in ``notebooks/zh/``, else ``"en"``."""
+    name = pathlib.Path(folder if folder is not None else os.getcwd()).name
+    return name if name in LANGUAGES else "en"
+
+
+def _language(lang):
+    lang = notebook_language() if lang is None else lang
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang: {lang!r} is not one of {LANGUAGES}")
+    return lang
 
 
 # --- the bank ---------------------------------------------------------------------------------------------------------
 
-def load_bank(path=None):
+def load_bank(path=None, lang=None):
     """The question bank: ``{"levels", "topics", "questions"}`` as written by ``course/build.py``.
 
     Args:
-        path: a ``questions.json``; default: the repository's ``course/questions.json``, else the copy shipped
-            inside the package.
+        path: a ``questions.json``; default: the repository's ``course/questions.json`` (``course/zh/questions.json``
+            for ``lang="zh"``), else the copy shipped inside the package.
+        lang: ``"en"`` or ``"zh"``; None: the notebook's language (:func:`notebook_language`).
     Raises:
         FileNotFoundError: no bank found, with how to get one.
-        ValueError: the file is not a question bank.
+        ValueError: the file is not a question bank, or ``lang`` is unknown.
     """
-    candidates = [pathlib.Path(path)] if path is not None else list(BANK_PATHS)
+    lang = _language(lang)
+    candidates = [pathlib.Path(path)] if path is not None else list(BANK_PATHS if lang == "en" else ZH_BANK_PATHS)
     for candidate in candidates:
         if candidate.is_file():
             bank = json.loads(candidate.read_text(encoding="utf-8"))
@@ -86,33 +113,57 @@ def topics(bank):
     return [entry["topic"] for entry in bank["topics"]]
 
 
+def topic_key(entry):
+    """The name that identifies a topic in both languages: the English topic name (``entry`` from ``bank["topics"]``)."""
+    return entry.get("topic_en", entry["topic"])
+
+
+def _chosen(bank, topics):
+    """The notebook file names of the ``topics`` chosen by name (either language) or notebook stem; None: all."""
+    if topics is None:
+        return None
+    wanted = set(topics)
+    return {e["notebook"] for e in bank["topics"]
+            if {e["topic"], topic_key(e), e["notebook"][:-6]} & wanted} | {
+        q["notebook"] for q in bank["questions"] if q["topic"] in wanted or q["notebook"][:-6] in wanted}
+
+
 def select(bank, topics=None, levels=None):
-    """The questions of the chosen ``topics`` (names, or notebook stems) and ``levels`` (None: all), in bank order."""
+    """The questions of the chosen ``topics`` (names in either language, or notebook stems) and ``levels`` (None:
+    all), in bank order."""
     for level in levels or ():
         if level not in LEVELS:
             raise ValueError(f"levels: {level!r} is not one of {LEVELS}")
-    wanted = None if topics is None else set(topics)
+    chosen = _chosen(bank, topics)
     return [q for q in bank["questions"]
-            if (wanted is None or q["topic"] in wanted or q["notebook"][:-6] in wanted)
-            and (levels is None or q["level"] in levels)]
+            if (chosen is None or q["notebook"] in chosen) and (levels is None or q["level"] in levels)]
+
+
+EXERCISE_WORDS = {
+    "en": {"run": " Then run `{}(your_function)` in the notebook.", "task": "The whiteboard exercise of {}.",
+           "none": "No reference solution in the notebook.", "open": "[Open the exercise]({})."},
+    "zh": {"run": "然后在笔记本中运行 `{}(your_function)`。", "task": "{} 的白板练习。",
+           "none": "笔记本中没有参考解答。", "open": "[打开练习]({})。"},
+}
 
 
 def exercise_cards(bank, topics=None):
     """Whiteboard cards: one per topic with an exercise, ``{"id": "<stem>/exercise", ...}`` shaped like a question
-    (``question``: the task; ``answer``: the reference solution and the link to the exercise)."""
-    wanted = None if topics is None else set(topics)
+    (``question``: the task; ``answer``: the reference solution and the link to the exercise), in the bank's
+    language."""
+    chosen, words = _chosen(bank, topics), EXERCISE_WORDS[bank.get("lang", "en")]
     cards = []
     for entry in bank["topics"]:
         stem, exercise = entry["notebook"][:-6], entry.get("exercise")
-        if not exercise or (wanted is not None and entry["topic"] not in wanted and stem not in wanted):
+        if not exercise or (chosen is not None and entry["notebook"] not in chosen):
             continue
-        checker = f" Then run `{exercise['checker']}(your_function)` in the notebook." if exercise["checker"] else ""
+        checker = words["run"].format(exercise["checker"]) if exercise["checker"] else ""
         cards.append({
             "id": f"{stem}/exercise", "topic": entry["topic"], "notebook": entry["notebook"], "level": "core",
             "kind": "exercise", "parent": None, "section": exercise["link"], "exercise": exercise["link"],
-            "question": exercise["prompt"] or f"The whiteboard exercise of {stem}.",
-            "answer": (exercise["solution"] or "No reference solution in the notebook.")
-                      + f"\n\n[Open the exercise]({exercise['link']}).{checker}",
+            "question": exercise["prompt"] or words["task"].format(stem),
+            "answer": (exercise["solution"] or words["none"]) + "\n\n" + words["open"].format(exercise["link"])
+                      + checker,
         })
     return cards
 
@@ -209,9 +260,15 @@ def schedule(progress, now, bank=None):
     return sorted(rows, key=lambda row: (dt.datetime.fromisoformat(row["due"]), row["id"]))
 
 
-def wait_text(delta):
-    """A waiting time in words: "now", "10 min", "5 h", "3 days"."""
+def wait_text(delta, lang="en"):
+    """A waiting time in words: "now", "10 min", "5 h", "3 days" (``lang="zh"``: "现在", "10 分钟", "5 小时", "3 天")."""
     minutes = delta.total_seconds() / 60
+    if lang == "zh":
+        if minutes <= 0:
+            return "现在"
+        if minutes < 60:
+            return f"{round(minutes)} 分钟"
+        return f"{round(minutes / 60)} 小时" if minutes < 24 * 60 else f"{round(minutes / 1440)} 天"
     if minutes <= 0:
         return "now"
     if minutes < 60:
