@@ -7,6 +7,9 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # Parallel, one notebook per worker: plain `-n 2` would split one notebook's cells across workers.
 PYTEST_PARALLEL := -n 2 --dist loadfile
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# nbval runs on the English notebooks only: notebooks/zh/ holds their Chinese editions, generated from them with the
+# same code cells and outputs (course/i18n.py), which `python course/build.py i18n --check` (a test) keeps in step.
+NBVAL_PATHS := notebooks --ignore=notebooks/zh
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 # Optional: a PyTorch wheel index, e.g. `make lab TORCH_INDEX=https://download.pytorch.org/whl/cpu` for the CPU-only
 # build on Linux (PyPI's Linux x86-64 wheel is the CUDA build). Empty: torch comes from PyPI like everything else.
@@ -21,10 +24,10 @@ help:
 	@echo "make nbval-portable  strict nbval as if on another processor (NB=... for one notebook)"
 	@echo "make bench      speed ratios against reference implementations"
 	@echo "make test-browser  drive the widgets in headless Chromium (JupyterLab, Voila, offline slides)"
-	@echo "make site       the course as an offline static website in site/ (open site/index.html)"
+	@echo "make site       the course as an offline static website, English and Chinese (open site/index.html)"
 	@echo "make slides     export offline slide decks to course/slides/ (open index.html)"
 	@echo "make explore    serve every notebook as an app (Voila, code hidden) on localhost"
-	@echo "make course     regenerate the question bank, errata and slide metadata from the notebooks"
+	@echo "make course     regenerate the Chinese notebooks, question banks, errata, syllabus and slide metadata"
 	@echo "make clean      remove the virtual environment"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -43,7 +46,7 @@ lab: $(STAMP)
 		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 test: $(STAMP)
-	CV_INTERVIEW_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/python -m pytest $(PYTEST_PARALLEL) tests --ignore=tests/browser $(NBVAL) notebooks
+	CV_INTERVIEW_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/python -m pytest $(PYTEST_PARALLEL) tests --ignore=tests/browser $(NBVAL) $(NBVAL_PATHS)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_PARALLEL) tests --ignore=tests/browser
@@ -58,7 +61,7 @@ test-browser: site
 	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -p no:cacheprovider -v tests/browser
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(NBVAL) notebooks
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(NBVAL) $(NBVAL_PATHS)
 
 # The same check as if on another processor: torch, oneDNN and MKL forced onto other kernels, which changes the
 # last bits of float results. Training numbers that only reproduce on the machine that ran them fail here.
@@ -69,18 +72,21 @@ nbval-portable: $(STAMP)
 # Re-run notebooks top to bottom and save outputs and widget state. `make notebooks NB=notebooks/01_iou.ipynb` for one.
 NB ?= $(NOTEBOOKS)
 # The mock interview's progress goes to a throw-away file, so no learner's reviews end up in the stored outputs.
+# Then the Chinese editions (notebooks/zh/) are regenerated from the new outputs and their catalogs.
 notebooks: $(STAMP)
 	$(BIN)/python course/build.py slide-metadata
 	CV_INTERVIEW_PROGRESS=$$(mktemp -d)/progress.json $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=600 --ExecutePreprocessor.store_widget_state=True $(NB)
+	$(BIN)/python course/build.py i18n
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 # The course as a static website in site/ (Sphinx + MyST-NB + sphinx-book-theme, from the stored outputs; works
-# offline and from file://). SITE_LANGS="en zh" adds the Chinese edition in site/zh/ (needs notebooks/zh/).
+# offline and from file://): English in site/, the Chinese edition in site/zh/ (from notebooks/zh/), a language switch
+# on every page, Chinese search (jieba). SITE_LANGS=en for English only.
 SITE_STAMP := $(VENV)/.installed-site
-SITE_LANGS ?= en
+SITE_LANGS ?= en zh
 $(SITE_STAMP): $(STAMP) pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[site]"
 	touch $(SITE_STAMP)
@@ -99,9 +105,11 @@ explore: $(STAMP)
 	$(BIN)/voila notebooks --no-browser --Voila.ip=127.0.0.1 --port=$(EXPLORE_PORT) \
 		--Voila.config_file_paths=course/site/voila
 
-# Regenerate what the course layer derives from the notebooks (question bank, errata, slide metadata).
+# Regenerate what the course layer derives from the notebooks (question bank, errata, syllabus timing, slide
+# metadata), in English and Chinese (the Chinese notebooks first).
 course: $(STAMP)
 	$(BIN)/python course/build.py slide-metadata
+	$(BIN)/python course/build.py i18n
 	$(BIN)/python course/build.py questions
 	$(BIN)/python course/build.py errata
 	$(BIN)/python course/build.py syllabus
