@@ -5,9 +5,9 @@ script, style sheet, font and the math renderer is served from the site itself: 
 widget manager and require.js all point at CDNs, so each is redirected below to the local copies that
 ``course/slides.py`` fetches once from the npm registry.
 
-``build_site.py`` sets three environment variables: SITE_LANGUAGE (``en``, ``zh``), SITE_LANGUAGES (JSON list of
-``[code, label, path from the English root]`` for the language switch) and SITE_ASSETS (the folder with the local
-JavaScript packages).
+``build_site.py`` sets these environment variables: SITE_LANGUAGE (``en``, ``zh``), SITE_LANGUAGES (JSON list of
+``[code, label, path from the English root]`` for the language switch), SITE_ASSETS (the folder with the local
+JavaScript packages) and, for Chinese, SITE_SEARCH_DICT (a jieba user dictionary of the course's terms).
 """
 
 import json
@@ -72,6 +72,10 @@ html_show_sourcelink = False
 html_copy_source = False
 # Result snippets are fetched page by page, which a browser refuses from file:// (and logs as errors): titles only.
 html_show_search_summary = False
+# Chinese search: Sphinx's zh indexer cuts text into words with jieba; build_site.py passes a user dictionary of the
+# course's terms so that 交并比 or 非极大值抑制 is one word of the index, as a reader types it.
+if os.environ.get("SITE_SEARCH_DICT"):
+    html_search_options = {"dict": os.environ["SITE_SEARCH_DICT"]}
 html_context = {"site_language": SITE_LANGUAGE, "site_languages": SITE_LANGUAGES, "default_mode": "light"}
 html_theme_options = {
     "home_page_in_toc": True,
@@ -86,3 +90,16 @@ html_theme_options = {
     "icon_links": [],
     "analytics": {},
 }
+
+
+def setup(app):
+    # Sphinx 9.0 names the search page's JavaScript stemmer after the language ("window.Stemmer = ChineseStemmer"),
+    # but the Chinese indexer ships the English stemmer: every Chinese search then fails with "ChineseStemmer is not
+    # defined" (sphinx-doc/sphinx#14229, fixed upstream by #14416, which names the class after the stemmer file). The
+    # same indexer, named after the stemmer it uses, gives the fixed line on any Sphinx.
+    from sphinx.search.zh import SearchChinese
+
+    class SearchChineseWithItsStemmer(SearchChinese):
+        language_name = "English"
+
+    app.add_search_language(SearchChineseWithItsStemmer)

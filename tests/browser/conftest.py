@@ -124,9 +124,10 @@ SITE = ROOT / "site"
 
 @pytest.fixture(scope="session")
 def built_site():
-    """``site/`` as ``make site`` builds it (``make test-browser`` builds it first; built here if it is missing)."""
-    if not (SITE / "index.html").exists():
-        subprocess.run([sys.executable, "course/site/build_site.py"], cwd=ROOT, check=True)
+    """``site/`` as ``make site`` builds it, English and Chinese (``site/zh/``); ``make test-browser`` builds it first;
+    built here if it is missing."""
+    if not (SITE / "index.html").exists() or not (SITE / "zh" / "index.html").exists():
+        subprocess.run([sys.executable, "course/site/build_site.py", "--lang", "en", "zh"], cwd=ROOT, check=True)
     return SITE
 
 
