@@ -1,5 +1,7 @@
 """The course layer stays in step with the notebooks: question bank (Markdown and JSON), errata, glossary, syllabus,
-README and slides. Generated files must be current (`python course/build.py check`); every link must resolve."""
+README and slides, in English and in Chinese (course/zh/, README.zh-CN.md, notebooks/zh/). Generated files must be
+current (`python course/build.py check`); every link must resolve; the Chinese notebooks must be in step with their
+English sources (`python course/build.py i18n --check`)."""
 
 import importlib.util
 import json
@@ -13,6 +15,7 @@ COURSE = ROOT / "course"
 spec = importlib.util.spec_from_file_location("course_build", COURSE / "build.py")
 build = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(build)
+i18n = build._i18n()
 NOTEBOOKS = build.notebooks()
 SEED_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem != "20_mock_interview"]  # the topics of the seed's 23 questions
 
@@ -96,17 +99,26 @@ def headings_of(path):
     return build.anchors(build.load(path)) if path.suffix == ".ipynb" else set()
 
 
-@pytest.mark.parametrize("doc", sorted(COURSE.glob("*.md")) + [COURSE / "questions.json"], ids=lambda p: p.name)
+COURSE_DOCS = sorted(COURSE.glob("*.md")) + [COURSE / "questions.json"] + sorted((COURSE / "zh").glob("*.md")) + [
+    COURSE / "zh" / "questions.json", ROOT / "README.md", ROOT / "README.zh-CN.md"]
+
+
+@pytest.mark.parametrize("doc", COURSE_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_course_links_point_to_existing_files_and_headings(doc):
     text = doc.read_text(encoding="utf-8")
+    if doc.name == "README.zh-CN.md":  # it lists every Chinese notebook; those not generated yet are i18n's concern
+        text = re.sub(r"\]\(notebooks/zh/(\d\d_\w+)\.ipynb\)", lambda m: m.group(0) if (
+            ROOT / "notebooks" / "zh" / f"{m.group(1)}.ipynb").exists() else "]()", text)
     if doc.suffix == ".json":
-        text = "".join(f"]({t})" for t in re.findall(r'"(\.\./notebooks/[^"]+)"', text)) + text
+        text = "".join(f"]({t})" for t in re.findall(r'"((?:\.\./)+notebooks/[^"]+)"', text)) + text
     ids = set(re.findall(r'id="([^"]+)"', text))
     problems = []
     for target in set(build.link_targets(text)):
         if target.startswith(("http://", "https://", "mailto:")):
             continue
         file, _, fragment = target.partition("#")
+        if not target:
+            continue
         if not file:
             if fragment not in ids | {build.anchor(h) for h in re.findall(r"^#+ (.+)$", text, re.MULTILINE)}:
                 problems.append(f"#{fragment} (in-page)")
@@ -272,3 +284,107 @@ def test_slides_are_marked_in_every_notebook():
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         kinds = [c.get("metadata", {}).get("slideshow", {}).get("slide_type") for c in cells]
         assert kinds[0] == "slide" and None not in kinds, f"{path.name}: run `python course/build.py slide-metadata`"
+
+
+# --- the Chinese edition ----------------------------------------------------------------------------------------------
+
+def test_every_translated_notebook_is_in_step_with_its_english_source():
+    """Every notebook with a catalog: no missing or stale cell, no unknown cell, the generated notebook current
+    (`python course/build.py i18n --check`, for the catalogs that exist)."""
+    problems = i18n.check(require_all=False)
+    assert not problems, "\n".join(problems) + "\nrun `python course/build.py i18n --todo NN`, translate, then `i18n`"
+
+
+@pytest.mark.skip(reason="the catalogs of notebooks 00-19 are being translated (issue 16): the lead removes this skip "
+                         "when the last catalog lands")
+def test_every_english_notebook_has_a_chinese_edition_in_step():
+    """`python course/build.py i18n --check`: every English notebook has a catalog and a current Chinese edition."""
+    problems = i18n.check(require_all=True)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def banks():
+    return build.parse_bank("en"), build.parse_bank("zh")
+
+
+def test_the_chinese_bank_pairs_every_question_with_its_english_original(banks):
+    en, zh = banks
+    assert [t["notebook"] for t in zh["topics"]] == [t["notebook"] for t in en["topics"]]
+    assert all(t["aligned"] for t in zh["topics"]), [t["notebook"] for t in zh["topics"] if not t["aligned"]]
+    for key in ("id", "parent", "kind", "level", "notebook"):
+        assert [q[key] for q in zh["questions"]] == [q[key] for q in en["questions"]], key
+    for t in zh["topics"]:
+        assert t["topic_en"] == build.TOPICS[t["notebook"][:-6]] and t["topic"] == build.TOPICS_ZH[t["notebook"][:-6]]
+        assert t["translated"] == (ROOT / "notebooks" / "zh" / t["notebook"]).exists()
+        assert t["link"] == (f"../../notebooks/zh/{t['notebook']}" if t["translated"] else f"../../notebooks/{t['notebook']}")
+    translated = {t["notebook"] for t in zh["topics"] if t["translated"]}
+    for q in zh["questions"]:
+        if q["notebook"] in translated:
+            assert re.search(r"[\u4e00-\u9fff]", q["question"]) and q["answer"], q["id"]
+            assert q["section"].startswith(f"../../notebooks/zh/{q['notebook']}") or "notebooks/" in q["section"], q["id"]
+
+
+def test_the_chinese_markers_are_parsed(tmp_path):
+    text = ("## 面试问题\n\n**问 [核心]：为什么？**\n<details><summary>答案</summary>\n\n因为。证据：[§ 3](#3.-证明)。\n</details>\n\n"
+            "**追问 [深入]： 还有呢？** \n<details><summary>答案</summary>\n\n没有了。\n</details>\n\n**问：旧格式？**\n\n"
+            "### 纠正原文\n\n- **原文：** 「错的」。**结论：** 部分错误。理由。**证据：** [§ 3](#3.-证明)。\n"
+            "- **原文：**「对的」。**结论：**正确。\n\n## 练习：写出来\n\n写。\n")
+    nb = {"cells": [{"cell_type": "markdown", "id": "a", "metadata": {}, "source": "# 标题\n\n## 3. 证明\n"},
+                    {"cell_type": "markdown", "id": "b", "metadata": {}, "source": text}]}
+    path = ROOT / "notebooks" / "zh" / "99_x.ipynb"
+    records = build.parse_questions(path, nb, COURSE / "zh", "zh")
+    assert [(r["kind"], r["level"], r["level_given"], r["question"]) for r in records] == [
+        ("question", "core", True, "为什么？"), ("follow-up", "deep", True, "还有呢？"), ("question", "core", False, "旧格式？")]
+    assert records[1]["parent"] == records[0]["id"] and records[0]["answer"].startswith("因为")
+    assert records[0]["section"] == "../../notebooks/zh/99_x.ipynb#3.-证明"
+    assert build.exercise_link(path, nb, COURSE / "zh") == "../../notebooks/zh/99_x.ipynb#练习：写出来"
+    entries = build.graded_errata(build.seed_corrections(nb))
+    assert [(e["seed"], build.verdict_class(e["verdict"])) for e in entries] == [("「错的」。", "partly wrong"),
+                                                                              ("「对的」。", "right")]
+    assert entries[0]["evidence"] == "[§ 3](#3.-证明)。" and build.seed_anchor(nb) == "纠正原文"
+
+
+def test_the_chinese_errata_grade_the_same_claims_as_the_english():
+    """Each Chinese verdict starts with the fixed word of its English one (错误, 部分错误, 部分正确, 含糊, 正确)."""
+    en, zh = build.parse_errata("en"), build.parse_errata("zh")
+    assert [p.name for p, *_ in zh] == [p.name for p, *_ in en]
+    for (path, _, a, _), (_, _, b, _) in zip(en, zh):
+        assert [build.verdict_class(e["verdict"]) for e in b] == [build.verdict_class(e["verdict"]) for e in a], path.name
+        for entry in b:
+            assert re.findall(r"「[^」]+」", entry["seed"]), f"{path.name}: the seed is not quoted: {entry['seed']!r}"
+            assert any(build.is_notebook_link(t) for t in build.link_targets(entry["evidence"])), path.name
+
+
+def test_the_chinese_json_twin_holds_what_the_chinese_bank_shows():
+    bank = json.loads((COURSE / "zh" / "questions.json").read_text(encoding="utf-8"))
+    markdown = (COURSE / "zh" / "questions.md").read_text(encoding="utf-8")
+    assert re.findall(r'^<a id="([^"]+/[^"]+)"></a>$', markdown, re.MULTILINE) == [r["id"] for r in bank["questions"]]
+    names = build.LEVEL_NAMES["zh"]
+    for r in bank["questions"]:
+        kind = "追问" if r["kind"] == "follow-up" else "问"
+        header = f"**{'↳ ' if r['parent'] else ''}{kind} [{names[r['level']]}] [{r['topic']}]：{r['question']}**"
+        block = markdown.split(f'<a id="{r["id"]}"></a>\n', 1)[1].split("</details>", 1)[0]
+        assert block.startswith(header + "\n") and "<summary>答案</summary>" in block, r["id"]
+        assert r["answer"] in block, r["id"]
+
+
+def test_the_chinese_syllabus_has_the_english_plan_and_links_the_chinese_notebooks():
+    en, zh = read("syllabus.md"), (COURSE / "zh" / "syllabus.md").read_text(encoding="utf-8")
+    # the same plan: sessions, the notebooks of each row and the minutes (numbers are never translated)
+    row = r"^\| [^|]+ \| (\d\d_\w+|) \| (\d+) \|"
+    assert re.findall(row, zh, re.MULTILINE) == re.findall(row, en, re.MULTILINE)
+    assert len(re.findall(r"^### ", zh, re.MULTILINE)) == len(re.findall(r"^### ", en, re.MULTILINE))
+    for stem in re.findall(r"\]\(\.\./\.\./notebooks/(?:zh/)?(\d\d_\w+)\.ipynb", zh):
+        translated = (ROOT / "notebooks" / "zh" / f"{stem}.ipynb").exists()
+        assert (f"../../notebooks/zh/{stem}.ipynb" in zh) == translated, stem
+    assert build.TIMING_START in zh and "| 笔记本 | 讲授路径词数 |" in zh
+
+
+def test_the_readmes_link_each_other_and_the_chinese_one_lists_every_notebook():
+    en = (ROOT / "README.md").read_text(encoding="utf-8")
+    zh = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "(README.zh-CN.md)" in en.splitlines()[0] and "(README.md)" in zh.splitlines()[0]
+    for path in NOTEBOOKS:
+        assert f"](notebooks/zh/{path.name})" in zh, f"{path.name} missing from README.zh-CN.md"
+    assert "make lab" in zh and "make test" in zh and "notebooks/zh/" in zh and "make site" in zh
