@@ -119,7 +119,10 @@ def headings(markdown):
 def anchor(heading):
     """JupyterLab's anchor for a heading: its rendered text with spaces replaced by ``-``."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading)  # [text](url) -> text
-    text = re.sub(r"[*`]", "", text)
+    text = text.replace("`", "")
+    # emphasis marks only (as course/build.py's anchor): the * of ``V(D*, G)`` is text and stays in the anchor
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])[*_](?![\s*])(.+?)(?<![\s*])[*_](?![\w*])", r"\1", text)
     return text.replace(" ", "-")
 
 

@@ -388,3 +388,10 @@ def test_the_readmes_link_each_other_and_the_chinese_one_lists_every_notebook():
     for path in NOTEBOOKS:
         assert f"](notebooks/zh/{path.name})" in zh, f"{path.name} missing from README.zh-CN.md"
     assert "make lab" in zh and "make test" in zh and "notebooks/zh/" in zh and "make site" in zh
+
+
+def test_the_chinese_anchors_follow_the_same_rule_as_the_english_ones():
+    """course/i18n.py rewrites links to translated headings with the anchors course/build.py checks: one rule."""
+    for heading in ["3b. The identity V(D*, G) = -log 4 + 2 JSD, computed both ways", "3. Proof: `box_iou` **fast**",
+                    "Why divide by *sqrt(d_k)*?", "## 练习：在白板上写一个`BasicBlock`"]:
+        assert i18n.anchor(heading) == build.anchor(heading), heading
