@@ -400,3 +400,11 @@ def test_a_session_in_chinese_ends_in_chinese(progress_file):
     assert "没有可问的题" in w.question.outputs[0]["data"]["text/markdown"]
     with pytest.raises(ValueError, match="lang"):
         mock_interview(small_bank(), lang="fr")
+
+
+def test_an_installed_package_reads_its_own_chinese_copy(tmp_path, monkeypatch):
+    monkeypatch.setattr(interview, "ZH_BANK_PATHS", (tmp_path / "no-clone" / "questions.json",
+                                                     interview.ZH_BANK_PATHS[1]))
+    assert interview.ZH_BANK_PATHS[1].name == "question_bank.zh.json"  # package data: utils/data/reference/*.json
+    shipped = json.loads(interview.ZH_BANK_PATHS[1].read_text(encoding="utf-8"))
+    assert interview.load_bank(lang="zh")["questions"] == shipped["questions"]
