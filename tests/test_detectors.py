@@ -301,3 +301,17 @@ def test_retinanet_head_shapes_and_flops_at_640():
     assert counted == by_hand == 110_150_092_800  # 4 + 4 convs of 256 and two outputs: about 110 GFLOPs
     x = torch.zeros(1, 256, 5, 5)
     assert head["cls"](x).shape == (1, 720, 5, 5) and head["box"](x).shape == (1, 36, 5, 5)
+
+
+def test_the_package_re_exports_every_public_name_of_its_files():
+    # utils/detectors/ is split by topic: `from utils.detectors import encode_boxes` must keep working for every name
+    import importlib
+    import inspect
+    import pkgutil
+
+    for info in pkgutil.iter_modules(detectors.__path__):
+        module = importlib.import_module(f"utils.detectors.{info.name}")
+        defined = {name for name, obj in vars(module).items() if not name.startswith("_") and not inspect.ismodule(obj)
+                   and (getattr(obj, "__module__", None) == module.__name__ or name.isupper())}
+        assert defined <= set(detectors.__all__), f"not re-exported: {sorted(defined - set(detectors.__all__))}"
+        assert all(getattr(detectors, name) is getattr(module, name) for name in defined)

@@ -409,3 +409,17 @@ def test_dcgan_and_trace_bad_input():
         gan.conv_transpose_size(4, 4, 2, 1, output_padding=2)
     with pytest.raises(ValueError, match="padding"):
         gan.conv_transpose_size(1, 1, 1, 1)
+
+
+def test_the_package_re_exports_every_public_name_of_its_files():
+    # utils/gan/ is split by topic: `from utils.gan import train_gan` must keep working for every public name
+    import importlib
+    import inspect
+    import pkgutil
+
+    for info in pkgutil.iter_modules(gan.__path__):
+        module = importlib.import_module(f"utils.gan.{info.name}")
+        defined = {name for name, obj in vars(module).items() if not name.startswith("_") and not inspect.ismodule(obj)
+                   and (getattr(obj, "__module__", None) == module.__name__ or name.isupper())}
+        assert defined <= set(gan.__all__), f"utils.gan does not re-export {sorted(defined - set(gan.__all__))}"
+        assert all(getattr(gan, name) is getattr(module, name) for name in defined)

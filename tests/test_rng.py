@@ -89,9 +89,9 @@ CASES = {
     "utils.data.sizes.coco_like_sizes": lambda: sizes.coco_like_sizes(50, seed=3),
     "utils.data.sizes.log_uniform_sizes": lambda: sizes.log_uniform_sizes(50, seed=3),
     "utils.data.sizes.mixed_shape_sizes": lambda: sizes.mixed_shape_sizes(50, seed=3),
-    "utils.gan.fit_discriminator": lambda: gan.fit_discriminator(
+    "utils.gan.training.fit_discriminator": lambda: gan.fit_discriminator(
         np.zeros(16), np.ones(16), steps=3, hidden=4, batch_size=8, seed=3),
-    "utils.gan.train_gan": lambda: gan.train_gan(
+    "utils.gan.training.train_gan": lambda: gan.train_gan(
         _ring()[0], "wgan-gp", steps=2, hidden=4, batch_size=8, n_critic=2, snapshot_every=1, n_fake=4, seed=3),
     "utils.interview.draw": lambda: interview.draw(interview.load_bank()["questions"], {"cards": {}}, NOW, seed=3),
     "utils.interview.new_progress": lambda: interview.new_progress(seed=3),
@@ -157,7 +157,7 @@ def _outputs(result):
     return []
 
 
-@pytest.mark.parametrize("name", ["utils.gan.fit_discriminator", "utils.gan.train_gan",
+@pytest.mark.parametrize("name", ["utils.gan.training.fit_discriminator", "utils.gan.training.train_gan",
                                   "utils.losses.train_tiny_classifier"])
 def test_seeded_trainers_are_deterministic_whatever_the_caller_drew(name):
     torch.manual_seed(0)
