@@ -15,6 +15,14 @@ from test_site import NOTEBOOKS, assert_stayed_local, open_page
 ZH_NOTEBOOKS = ROOT / "notebooks" / "zh"
 
 
+def switch_is_on_top(page):
+    """The language switch is drawn where a reader can click it: the element at its centre is the switch itself."""
+    box = page.locator(".course-language-switch a").first.bounding_box()
+    return box is not None and page.evaluate(
+        "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.course-language-switch')",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
+
+
 def test_every_page_links_the_same_page_in_the_other_language(built_site):
     zh = built_site / "zh"
     pages = [p for p in zh.rglob("*.html") if p.parts[len(zh.parts)] in ("index.html", "notebooks", "course")]
@@ -36,6 +44,7 @@ def test_the_chinese_landing_page_lists_every_notebook(browser, built_site, requ
     targets = [a.split("/")[-1] for a in page.locator("article table a").evaluate_all("as => as.map(a => a.href)")]
     assert sorted(targets) == sorted(p.stem + ".html" for p in NOTEBOOKS)
     assert page.locator(".course-language-switch a", has_text="English").count() == 1
+    assert switch_is_on_top(page), "the language switch is hidden (under the top bar?)"
     assert_stayed_local(log, "the Chinese landing page")
     assert errors == [], errors
 
@@ -49,6 +58,7 @@ def test_a_chinese_notebook_page_switches_to_english_and_back(browser, built_sit
     assert answers.count() >= 3, "interview answers folded under 答案"
     answers.first.click()
     page.screenshot(path=str(ARTIFACTS / "site_zh_notebook.png"))
+    assert switch_is_on_top(page)
     page.locator(".course-language-switch a", has_text="English").click()
     page.wait_for_load_state("load")
     assert page.url.endswith(f"/site/notebooks/{stem}.html"), page.url
