@@ -461,7 +461,7 @@ def render_questions_md_zh(bank):
                   f'<a id="{stem}"></a>主题 **{entry["topic"]}**，出自 [{stem}]({entry["link"]})：'
                   f'{counts_line(found, "zh")}。']
         if entry["exercise"] and entry["exercise"]["link"]:
-            lines[-1] += f"白板练习：[本节练习]({entry['exercise']['link']})。"
+            lines[-1] += f"白板练习：[本笔记本的练习]({entry['exercise']['link']})。"
         if entry["format"] == "old":
             lines[-1] += "标为“核心”的难度是推断的：这个笔记本还不是分级格式。"
         lines.append("")
