@@ -295,8 +295,6 @@ def test_every_translated_notebook_is_in_step_with_its_english_source():
     assert not problems, "\n".join(problems) + "\nrun `python course/build.py i18n --todo NN`, translate, then `i18n`"
 
 
-@pytest.mark.skip(reason="the catalogs of notebooks 00-19 are being translated (issue 16): the lead removes this skip "
-                         "when the last catalog lands")
 def test_every_english_notebook_has_a_chinese_edition_in_step():
     """`python course/build.py i18n --check`: every English notebook has a catalog and a current Chinese edition."""
     problems = i18n.check(require_all=True)
