@@ -11,7 +11,9 @@ from conftest import ARTIFACTS
 def readout(page, label):
     """The number shown in the widget's read-out table for ``label`` (e.g. "IoU")."""
     cell = page.locator(f"table tr:has(td:text-is('{label}')) code").first
-    return float(cell.inner_text())
+    # textContent, not innerText: JupyterLab skips rendering cells out of view (content-visibility), and the
+    # read-out table of a tall widget can sit below the fold, where innerText is ''.
+    return float(cell.text_content())
 
 
 def move_first_slider(page, fraction):
@@ -29,8 +31,8 @@ def check_slider_changes_iou(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}_before.png"))
     move_first_slider(page, 0.05)  # centre x near 0: the prediction leaves the ground truth
     page.wait_for_function(
-        "before => { const c = [...document.querySelectorAll('table tr')].find(r => r.cells[0] && r.cells[0].innerText === 'IoU');"
-        " return c && parseFloat(c.cells[1].innerText) !== before; }",
+        "before => { const c = [...document.querySelectorAll('table tr')].find(r => r.cells[0] && r.cells[0].textContent === 'IoU');"
+        " return c && parseFloat(c.cells[1].textContent) !== before; }",
         arg=before, timeout=120_000,
     )
     after = readout(page, "IoU")
