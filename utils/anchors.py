@@ -194,10 +194,11 @@ def _group_means(wh, assignment, k):
 def _update(wh, assignment, k, distance):
     """Move each centre to the per-coordinate median (``"iou"``) or the mean (``"euclidean"``) of its boxes.
 
-    YOLOv2's paper says only "standard k-means" with ``d = 1 - IoU``. AlexeyAB's darknet (``detector
-    calc_anchors``; ``src/matrix.c``: ``kmeans_maximization``) moves each centre to the mean, as standard k-means
-    does; lars76/kmeans-anchor-boxes (``kmeans.py``) to the median, which the few large boxes pull up less
-    (``notebooks/04_anchor_kmeans.ipynb`` compares both with the IoU-optimal centre).
+    YOLOv2's paper swaps the Euclidean distance of standard k-means for ``d = 1 - IoU`` and does not say how a
+    centre moves. AlexeyAB's darknet (``detector calc_anchors``; ``src/matrix.c``: ``kmeans_maximization``) moves
+    each centre to the mean, as standard k-means does; lars76/kmeans-anchor-boxes (``kmeans.py``) to the median,
+    which the few large boxes pull up less (``notebooks/04_anchor_kmeans.ipynb`` compares both with the IoU-optimal
+    centre).
     An empty cluster is re-seeded at the box that the other centres serve worst.
     """
     centres = _group_medians(wh, assignment, k) if distance == "iou" else _group_means(wh, assignment, k)
